@@ -37,6 +37,16 @@ class LazyGroup(click.Group):
         command: Any = getattr(importlib.import_module(module_name), attr)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Terminal errors (bad config, failed gates) print their plain message and exit 2, no traceback."""
+        from mqlsync.errors import TerminalError
+
+        try:
+            return super().invoke(ctx)
+        except TerminalError as err:
+            click.echo(f"{type(err).__name__}: {err}", err=True)
+            ctx.exit(2)
+
 
 def _module_exists(name: str) -> bool:
     try:
