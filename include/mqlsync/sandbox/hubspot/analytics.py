@@ -1,0 +1,203 @@
+"""The marketing signals a real portal exposes, so extract reads intent the way it would in production:
+
+- conversion properties with their history (`propertiesWithHistory=recent_conversion_event_name`):
+  every form submission is a version, newest first, with `sourceType: FORM`;
+- the web-analytics events API (`GET /events/v3/events/`): page views, email opens and clicks,
+  downloads per contact, filtered by type and time and paged by cursor;
+- the legacy form submissions API (`/form-integrations/v1/submissions/forms/{guid}`), which the
+  SDK does not wrap (clients reach it through `api_request`).
+
+Both side tables are sorted once by contact so a per-contact read is a binary search.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, Request
+
+from mqlsync.sandbox.hubspot.contacts import read_limit
+from mqlsync.sandbox.hubspot.store import Store
+from mqlsync.sandbox.hubspot.wire import HubSpotHTTPError, format_column, parse_timestamp
+
+MAX_EVENTS_PAGE = 100
+MAX_SUBMISSIONS_PAGE = 50
+EVENT_PROPERTIES = ("hs_url", "asset_id", "campaign_id")
+
+
+class SortedByContact:
+    """A side table sorted by (contact, time) with the contact column as a searchable array."""
+
+    def __init__(self, frame: pd.DataFrame, contact_col: str, time_col: str) -> None:
+        if frame.empty or contact_col not in frame:
+            frame = pd.DataFrame(
+                {
+                    contact_col: pd.Series([], dtype="int64"),
+                    time_col: pd.Series([], dtype="datetime64[ms, UTC]"),
+                }
+            )
+        frame = frame.copy()
+        frame[contact_col] = pd.to_numeric(frame[contact_col], errors="coerce").fillna(-1).astype("int64")
+        frame[time_col] = pd.to_datetime(frame[time_col], utc=True)
+        self.frame = frame.sort_values([contact_col, time_col], kind="stable").reset_index(drop=True)
+        self.keys = self.frame[contact_col].to_numpy()
+
+    def rows(self, contact_id: int) -> pd.DataFrame:
+        lo, hi = (
+            np.searchsorted(self.keys, contact_id, "left"),
+            np.searchsorted(self.keys, contact_id, "right"),
+        )
+        return self.frame.iloc[lo:hi]
+
+
+def install_conversion_history(store: Store, submissions: SortedByContact) -> None:
+    """Serve the conversion properties' history from the form submissions behind them."""
+
+    def versions(oid: int, render: Any) -> list[dict[str, Any]]:
+        rows = submissions.rows(oid).iloc[::-1]
+        stamps = format_column(rows["submitted_at"])
+        return [render(i, row, stamps[i]) for i, row in enumerate(rows.to_dict("records"))]
+
+    def name_history(oid: int) -> list[dict[str, Any]]:
+        return versions(
+            oid,
+            lambda _i, r, ts: {
+                "value": str(r.get("form_name")),
+                "timestamp": ts,
+                "sourceType": "FORM",
+                "sourceId": str(r.get("form_id")),
+            },
+        )
+
+    def date_history(oid: int) -> list[dict[str, Any]]:
+        return versions(
+            oid,
+            lambda _i, r, ts: {
+                "value": ts,
+                "timestamp": ts,
+                "sourceType": "FORM",
+                "sourceId": str(r.get("form_id")),
+            },
+        )
+
+    def count_history(oid: int) -> list[dict[str, Any]]:
+        total = len(submissions.rows(oid))
+        return versions(
+            oid, lambda i, _r, ts: {"value": str(total - i), "timestamp": ts, "sourceType": "ANALYTICS"}
+        )
+
+    contacts = store.tables["contacts"]
+    if len(submissions.frame):
+        contacts.history_providers.update(
+            {
+                "recent_conversion_event_name": name_history,
+                "recent_conversion_date": date_history,
+                "num_conversion_events": count_history,
+            }
+        )
+
+
+def create_router(store: Store) -> APIRouter:
+    router = APIRouter()
+    events = SortedByContact(store.web_events, "objectId", "occurredAt")
+    submissions = SortedByContact(store.form_submissions, "contact_id", "submitted_at")
+    install_conversion_history(store, submissions)
+
+    @router.get("/events/v3/events/event-types")
+    async def event_types() -> dict[str, Any]:
+        kinds = (
+            sorted(events.frame["eventType"].dropna().unique().tolist())
+            if "eventType" in events.frame
+            else []
+        )
+        return {"eventTypes": kinds}
+
+    @router.get("/events/v3/events/")
+    @router.get("/events/v3/events")
+    async def list_events(request: Request) -> dict[str, Any]:
+        q = request.query_params
+        object_type = (q.get("objectType") or "contact").lower()
+        if object_type not in {"contact", "contacts", "0-1"}:
+            raise HubSpotHTTPError(
+                400, f"objectType {object_type!r} has no web-analytics events in this portal"
+            )
+        limit = read_limit(q.get("limit"), default=MAX_EVENTS_PAGE, maximum=MAX_EVENTS_PAGE)
+        object_id = q.get("objectId")
+        frame = events.rows(int(object_id)) if object_id and object_id.isdigit() else events.frame
+        mask = np.ones(len(frame), dtype=bool)
+        if q.get("eventType"):
+            mask &= (frame["eventType"] == q["eventType"]).to_numpy(dtype=bool)
+        try:
+            if q.get("occurredAfter"):
+                mask &= (frame["occurredAt"] > parse_timestamp(q["occurredAfter"])).to_numpy(dtype=bool)
+            if q.get("occurredBefore"):
+                mask &= (frame["occurredAt"] < parse_timestamp(q["occurredBefore"])).to_numpy(dtype=bool)
+        except ValueError as err:
+            raise HubSpotHTTPError(
+                400, f"occurredAfter/occurredBefore must be ISO-8601 or epoch ms: {err}"
+            ) from err
+        selected = frame[mask]
+        if any(s.upper() == "DESCENDING" or s.startswith("-") for s in q.getlist("sort")):
+            selected = selected.iloc[::-1]
+        after = int(q["after"]) if (q.get("after") or "").isdigit() else 0
+        page = selected.iloc[after : after + limit]
+        stamps = format_column(page["occurredAt"])
+        results = []
+        for i, row in enumerate(page.to_dict("records")):
+            props = {
+                p: (None if pd.isna(row.get(p)) else str(row.get(p))) for p in EVENT_PROPERTIES if p in row
+            }
+            results.append(
+                {
+                    "objectType": "CONTACT",
+                    "objectId": str(row["objectId"]),
+                    "eventType": row["eventType"],
+                    "occurredAt": stamps[i],
+                    "id": str(row.get("id")),
+                    "properties": props,
+                }
+            )
+        body: dict[str, Any] = {"results": results}
+        if after + limit < len(selected):
+            nxt = str(after + limit)
+            body["paging"] = {"next": {"after": nxt, "link": f"{request.url.path}?after={nxt}"}}
+        return body
+
+    @router.get("/form-integrations/v1/submissions/forms/{form_guid}")
+    async def form_submissions(form_guid: str, request: Request) -> dict[str, Any]:
+        q = request.query_params
+        limit = read_limit(q.get("limit"), default=20, maximum=MAX_SUBMISSIONS_PAGE)
+        frame = submissions.frame
+        rows = frame[frame["form_id"].astype(str) == form_guid] if "form_id" in frame else frame.iloc[0:0]
+        rows = rows.sort_values("submitted_at", ascending=False, kind="stable")
+        after = int(q["after"]) if (q.get("after") or "").isdigit() else 0
+        page = rows.iloc[after : after + limit]
+        contacts = store.tables["contacts"]
+        results = []
+        for row in page.to_dict("records"):
+            oid = contacts.find_id(row["contact_id"])
+            email = contacts.frame.at[oid, "email"] if oid is not None and "email" in contacts.frame else None
+            results.append(
+                {
+                    "conversionId": f"{form_guid}-{row['contact_id']}-{int(row['submitted_at'].timestamp() * 1000)}",
+                    "submittedAt": int(row["submitted_at"].timestamp() * 1000),
+                    "values": [
+                        {
+                            "name": "email",
+                            "value": None if pd.isna(email) else str(email),
+                            "objectTypeId": "0-1",
+                        }
+                    ],
+                    "pageUrl": None if pd.isna(row.get("page_url")) else str(row.get("page_url")),
+                }
+            )
+        body: dict[str, Any] = {"results": results}
+        if after + limit < len(rows):
+            body["paging"] = {
+                "next": {"after": str(after + limit), "link": f"{request.url.path}?after={after + limit}"}
+            }
+        return body
+
+    return router
