@@ -76,3 +76,17 @@ class CrmTerminalError(CrmError, TerminalError):
 
 class BudgetExhaustedError(TransientError):
     """The API budget for this run is spent; the next run continues from the stored watermark."""
+
+
+class WatermarkRegressionError(TerminalError):
+    """A watermark would move backwards; rewinding (to re-extract) must be asked for with force=True."""
+
+    def __init__(self, system: str, object: str, *, stored: object, proposed: object) -> None:
+        self.system = system
+        self.object = object
+        self.stored = stored
+        self.proposed = proposed
+        super().__init__(
+            f"watermark {system}/{object} would move backwards: stored {stored}, proposed {proposed}; "
+            "nothing was changed (to re-extract on purpose, set it again with force=True)"
+        )
