@@ -20,6 +20,7 @@ ENV_PREFIX = "MQLSYNC_"
 CONFIG_ENV = "MQLSYNC_CONFIG"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL_PATH = PROJECT_ROOT / "include" / "models" / "life_sciences.yaml"
+DEFAULT_TAXONOMY_PATH = PROJECT_ROOT / "include" / "models" / "content_taxonomy.yaml"
 
 
 class Settings(BaseModel):
@@ -34,6 +35,14 @@ class Settings(BaseModel):
     salesforce_conn_id: str = "salesforce_default"
     hubspot_conn_id: str = "hubspot_default"
     model_path: Path = DEFAULT_MODEL_PATH
+    taxonomy_path: Path = DEFAULT_TAXONOMY_PATH
+    exports_dir: Path | None = Field(
+        default=None,
+        description="landing folder of Marketo/Account Engagement CSVs; default <data_dir>/exports",
+    )
+    extract_lookback_minutes: int = Field(default=15, ge=0, le=7 * 24 * 60)
+    salesforce_budget_share: float = Field(default=0.5, gt=0, le=1, description="of the daily API allocation")
+    hubspot_budget_share: float = Field(default=0.5, gt=0, le=1, description="of the daily API limit")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("state_store_url")
@@ -41,7 +50,7 @@ class Settings(BaseModel):
     def _known_backend(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        if not v.startswith(("sqlite", "postgresql")):
+        if not v.startswith(("sqlite", "postgres")):
             raise ValueError("use a sqlite:/// or postgresql+psycopg:// URL")
         return v
 
@@ -49,6 +58,10 @@ class Settings(BaseModel):
     @classmethod
     def _upper(cls, v: Any) -> Any:
         return v.upper() if isinstance(v, str) else v
+
+    @property
+    def exports_folder(self) -> Path:
+        return self.exports_dir if self.exports_dir is not None else self.data_dir / "exports"
 
     @property
     def store_url(self) -> str:

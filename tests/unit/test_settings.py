@@ -33,6 +33,11 @@ def test_config_file_is_found_through_the_environment(tmp_path):
     assert s.store_url == "postgresql+psycopg://127.0.0.1/mqlsync"
 
 
+def test_postgres_url_spellings_are_accepted():
+    for url in ("postgres://u@h/db", "postgresql://u@h/db", "postgresql+psycopg://u@h/db"):
+        assert load_settings(environ={}, state_store_url=url).store_url == url
+
+
 def test_every_bad_value_is_reported_with_key_value_and_fix(tmp_path):
     cfg = tmp_path / "bad.yaml"
     cfg.write_text("state_store_url: mysql://db\nlog_levl: DEBUG\n")

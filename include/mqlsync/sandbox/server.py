@@ -9,6 +9,7 @@ known before uvicorn starts, so there is no race between choosing and using it.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import socket
 import threading
@@ -93,6 +94,30 @@ class SandboxPair:
     hubspot: SandboxServer
     salesforce_token: str
     hubspot_token: str
+
+    def airflow_connections(self) -> dict[str, str]:
+        """`AIRFLOW_CONN_*` values that point `salesforce_default` and `hubspot_default` at this pair.
+
+        Switching to a real org and portal is only a change of these two connections.
+        """
+        salesforce = {
+            "conn_type": "salesforce",
+            "extra": {
+                "instance_url": "https://sandbox.my.salesforce.com",
+                "session_id": self.salesforce_token,
+                "sandbox_url": self.salesforce.url,
+            },
+        }
+        hubspot = {
+            "conn_type": "http",
+            "host": self.hubspot.host,
+            "port": self.hubspot.port,
+            "password": self.hubspot_token,
+        }
+        return {
+            "AIRFLOW_CONN_SALESFORCE_DEFAULT": json.dumps(salesforce),
+            "AIRFLOW_CONN_HUBSPOT_DEFAULT": json.dumps(hubspot),
+        }
 
 
 @contextlib.contextmanager

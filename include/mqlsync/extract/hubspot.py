@@ -1,0 +1,579 @@
+"""HubSpot contacts and engagement signals -> raw landing.
+
+Objects (see docs/extract.md for why these signals):
+
+- `contacts`: CRM search on `lastmodifieddate` (`hs_lastmodifieddate` misses contacts), 200 a call,
+  in `[lower, end)`; archived contacts from the list API with `archived=true` (search never returns
+  them); merged contacts through the survivor's `hs_merged_object_ids`.
+- `form_submissions`: every version of `recent_conversion_event_name` (one per form submission,
+  `sourceType: FORM`, `sourceId` the form) of the contacts with conversions changed in the window,
+  read by batch with `propertiesWithHistory` (50 a call).
+- `web_events`: the web-analytics events API (page views, email opens and clicks, downloads) by
+  `occurredAt`.
+- `emails`, `calls`, `meetings`: sales engagements with their contact associations (first sales
+  touch), listed 100 a call and kept when `hs_lastmodifieddate` is in the window.
+
+The search cap: a window whose `total` passes 10,000 is split (`split_search_window`) until every
+piece fits; inside a piece pages are read by keyset (`lastmodifieddate >= last seen`, `after` always
+0, ids already landed at that instant dropped) so a record modified while paging cannot shift an
+offset and be skipped. A page that is one instant from end to end switches to a tie-break on
+`hs_object_id` for that instant, which also handles more than 10,000 records sharing one timestamp.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mqlsync.crm.budget import ApiBudget
+from mqlsync.crm.hubspot import HubSpotConnection
+from mqlsync.errors import BudgetExhaustedError, CrmTerminalError, CrmTransientError
+from mqlsync.extract.landing import Landing, LandingWriter, as_text
+from mqlsync.extract.windows import (
+    ExtractResult,
+    ExtractWindow,
+    SearchWindow,
+    epoch_ms,
+    iso_ms,
+    parse_instant,
+    split_search_window,
+)
+
+SYSTEM = "hubspot"
+OBJECTS = ("contacts", "form_submissions", "web_events", "emails", "calls", "meetings")
+ENGAGEMENTS = ("emails", "calls", "meetings")
+SEARCH_CAP = 10_000
+BASE_COLUMNS = ["id", "archived", "createdAt", "updatedAt", "archivedAt"]
+CONTACT_PROPERTIES = [
+    "email",
+    "firstname",
+    "lastname",
+    "jobtitle",
+    "company",
+    "phone",
+    "country",
+    "state",
+    "city",
+    "industry",
+    "numemployees",
+    "lifecyclestage",
+    "hs_lead_status",
+    "hubspot_owner_id",
+    "createdate",
+    "lastmodifieddate",
+    "hs_object_id",
+    "hs_email_optout",
+    "hs_legal_basis",
+    "organization_type",
+    "therapeutic_areas",
+    "program_stage",
+    "evaluation_timeline",
+    "hs_analytics_source",
+    "hs_analytics_num_page_views",
+    "hs_analytics_num_visits",
+    "hs_analytics_last_visit_timestamp",
+    "hs_email_last_open_date",
+    "hs_email_last_click_date",
+    "num_conversion_events",
+    "first_conversion_event_name",
+    "first_conversion_date",
+    "recent_conversion_event_name",
+    "recent_conversion_date",
+    "hs_merged_object_ids",
+    "mql_status",
+    "lead_score",
+    "fit_score",
+    "intent_score",
+    "lead_tier",
+    "mql_reason_codes",
+    "mql_date",
+    "routing_queue",
+    "sla_due",
+    "scoring_model_version",
+    "mql_handoff_summary",
+]
+ENGAGEMENT_PROPERTIES = {
+    "emails": (
+        "hs_timestamp",
+        "hubspot_owner_id",
+        "hs_createdate",
+        "hs_lastmodifieddate",
+        "hs_email_subject",
+        "hs_email_direction",
+    ),
+    "calls": (
+        "hs_timestamp",
+        "hubspot_owner_id",
+        "hs_createdate",
+        "hs_lastmodifieddate",
+        "hs_call_direction",
+        "hs_call_title",
+    ),
+    "meetings": (
+        "hs_timestamp",
+        "hubspot_owner_id",
+        "hs_createdate",
+        "hs_lastmodifieddate",
+        "hs_meeting_title",
+    ),
+}
+FORM_COLUMNS = ["contactId", "property", "value", "timestamp", "sourceType", "sourceId"]
+EVENT_COLUMNS = ["id", "objectType", "objectId", "eventType", "occurredAt", "properties"]
+CONVERSION_PROPERTY = "recent_conversion_event_name"
+
+
+class HubSpotExtractConfig(BaseModel):
+    """Knobs of the HubSpot pull (page sizes are HubSpot's maxima)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    search_page_size: int = Field(default=200, ge=1, le=200)
+    list_page_size: int = Field(default=100, ge=1, le=100)
+    history_batch_size: int = Field(default=50, ge=1, le=50)
+    events_page_size: int = Field(default=100, ge=1, le=100)
+    search_cap: int = Field(default=SEARCH_CAP, ge=1)
+    contact_properties: tuple[str, ...] = tuple(CONTACT_PROPERTIES)
+    include_archived: bool = True
+    retries: int = Field(default=6, ge=0)
+    retry_wait: float = Field(default=0.5, ge=0)
+    retry_wait_max: float = Field(default=10.0, ge=0)
+    part_rows: int = Field(default=50_000, ge=1)
+
+
+def extract_hubspot(
+    client: HubSpotConnection,
+    object_name: str,
+    *,
+    window: ExtractWindow,
+    landing: Landing,
+    budget: ApiBudget,
+    config: HubSpotExtractConfig | None = None,
+) -> ExtractResult:
+    """Land one HubSpot object's records changed in `window` (everything on a full pull).
+
+    A landing that already has a manifest (a retried task) is returned without calling HubSpot.
+    """
+    config = config or HubSpotExtractConfig()
+    if object_name not in OBJECTS:
+        raise CrmTerminalError(
+            f"unknown HubSpot object {object_name!r}; extract knows {', '.join(OBJECTS)}",
+            system=SYSTEM,
+            object=object_name,
+        )
+    done = landing.manifest(SYSTEM, object_name)
+    if done is not None:
+        return ExtractResult.from_dict(done)
+    calls_before = budget.calls
+    caller = _Caller(client, budget, config, object_name)
+    lo = epoch_ms(window.lower) if window.lower is not None else 0
+    bounds = SearchWindow(lo, epoch_ms(window.end))
+    if object_name == "contacts":
+        columns = BASE_COLUMNS + list(config.contact_properties)
+    elif object_name == "form_submissions":
+        columns = FORM_COLUMNS
+    elif object_name == "web_events":
+        columns = EVENT_COLUMNS
+    else:
+        columns = [*BASE_COLUMNS, *ENGAGEMENT_PROPERTIES[object_name], "associations.contacts"]
+    writer = landing.writer(SYSTEM, object_name, columns)
+    writer.part_rows = config.part_rows
+    tally = _Tally()
+    complete = True
+    try:
+        if object_name == "contacts":
+            _pull_contacts(caller, bounds, writer, tally, config)
+        elif object_name == "form_submissions":
+            _pull_form_submissions(caller, bounds, writer, tally, config)
+        elif object_name == "web_events":
+            _pull_web_events(caller, bounds, writer, tally, config)
+        else:
+            _pull_engagements(caller, object_name, bounds, writer, tally, config)
+    except BudgetExhaustedError:
+        complete = False
+    result = ExtractResult(
+        system=SYSTEM,
+        object=object_name,
+        landing_dir=str(writer.path),
+        rows=tally.rows,
+        deleted=tally.deleted,
+        merged=tally.merged,
+        calls=budget.calls - calls_before,
+        complete=complete,
+        new_watermark=tally.watermark(complete),
+        tie_break_id=tally.tie_id if not complete else None,
+        mode=tally.mode,
+    )
+    manifest = writer.finish({**result.to_dict(), "budget": budget.to_dict()})
+    return ExtractResult.from_dict({**result.to_dict(), "parts": len(manifest["files"])})
+
+
+class _Tally:
+    """Counts and cursors. `safe` is the cursor below which everything is landed (ordered reads)."""
+
+    def __init__(self) -> None:
+        self.rows = self.deleted = self.merged = 0
+        self.max_stamp: int | None = None
+        self.safe: int | None = None
+        self.ordered = True
+        self.tie_id: str | None = None
+        self.mode = ""
+
+    def see(self, stamp_ms: int | None) -> None:
+        if stamp_ms is not None and (self.max_stamp is None or stamp_ms > self.max_stamp):
+            self.max_stamp = stamp_ms
+
+    def watermark(self, complete: bool) -> str | None:
+        stamp = self.max_stamp if complete else (self.safe if self.ordered else None)
+        return iso_ms(datetime.fromtimestamp(stamp / 1000, tz=UTC)) if stamp is not None else None
+
+
+def object_row(obj: Any, properties: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """A v3 object (SDK model) as one flat row: id, archived, timestamps, then the properties."""
+    props = obj.properties or {}
+    row: dict[str, Any] = {
+        "id": obj.id,
+        "archived": bool(obj.archived),
+        "createdAt": as_text(obj.created_at),
+        "updatedAt": as_text(obj.updated_at),
+        "archivedAt": as_text(getattr(obj, "archived_at", None)),
+    }
+    for name in properties:
+        row[name] = props.get(name)
+    return row
+
+
+# ---- contacts -----------------------------------------------------------------------------------
+def _search_body(
+    window: SearchWindow,
+    cursor: int,
+    config: HubSpotExtractConfig,
+    *,
+    tie_id: int | None,
+    extra_filters: list[dict[str, Any]],
+    properties: list[str],
+) -> dict[str, Any]:
+    if tie_id is None:
+        filters = [
+            {"propertyName": "lastmodifieddate", "operator": "GTE", "value": str(cursor)},
+            {"propertyName": "lastmodifieddate", "operator": "LT", "value": str(window.hi)},
+        ]
+        sort = "lastmodifieddate"
+    else:
+        filters = [
+            {"propertyName": "lastmodifieddate", "operator": "EQ", "value": str(cursor)},
+            {"propertyName": "hs_object_id", "operator": "GT", "value": str(tie_id)},
+        ]
+        sort = "hs_object_id"
+    return {
+        "filterGroups": [{"filters": filters + extra_filters}],
+        "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
+        "properties": properties,
+        "limit": config.search_page_size,
+        "after": "0",
+    }
+
+
+def iter_search(
+    caller: _Caller,
+    bounds: SearchWindow,
+    tally: _Tally,
+    config: HubSpotExtractConfig,
+    *,
+    properties: list[str],
+    extra_filters: list[dict[str, Any]] | None = None,
+) -> Iterator[Any]:
+    """Contacts with `lastmodifieddate` in `bounds`, in cursor order, each exactly once.
+
+    Windows over the cap are split (sized from the probe's `total`); each fitting window is read by
+    keyset. `tally.safe` follows the cursor: everything before it has been yielded.
+    """
+    extra = extra_filters or []
+    pending = [bounds]
+    while pending:
+        window = pending.pop(0)
+        probe = caller.search(
+            _search_body(window, window.lo, config, tie_id=None, extra_filters=extra, properties=properties)
+        )
+        if probe.total > config.search_cap and window.width > 1:
+            pending[0:0] = split_search_window(window, probe.total, cap=config.search_cap)
+            tally.mode = "search-split"
+            continue
+        yield from _keyset(caller, window, probe, tally, config, properties, extra)
+        tally.safe = window.hi - 1 if tally.safe is None else max(tally.safe, window.hi - 1)
+
+
+def _keyset(
+    caller: _Caller,
+    window: SearchWindow,
+    page: Any,
+    tally: _Tally,
+    config: HubSpotExtractConfig,
+    properties: list[str],
+    extra: list[dict[str, Any]],
+) -> Iterator[Any]:
+    cursor = window.lo
+    seen_at_cursor: set[str] = set()
+    while True:
+        results = page.results or []
+        stamps = [_stamp(r) for r in results]
+        for obj, stamp in zip(results, stamps, strict=True):
+            if stamp == cursor and obj.id in seen_at_cursor:
+                continue
+            if stamp != cursor:
+                cursor, seen_at_cursor = stamp, set()
+            seen_at_cursor.add(obj.id)
+            yield obj
+        if len(results) < config.search_page_size:
+            return
+        if stamps[0] == stamps[-1]:  # a full page of one instant: read that instant by id
+            tally.mode = "search-tie-break"
+            yield from _tie_break(caller, window, stamps[0], results[-1].id, tally, config, properties, extra)
+            cursor, seen_at_cursor = stamps[0] + 1, set()
+        tally.safe = cursor - 1
+        page = caller.search(
+            _search_body(window, cursor, config, tie_id=None, extra_filters=extra, properties=properties)
+        )
+
+
+def _tie_break(
+    caller: _Caller,
+    window: SearchWindow,
+    stamp: int,
+    after_id: str,
+    tally: _Tally,
+    config: HubSpotExtractConfig,
+    properties: list[str],
+    extra: list[dict[str, Any]],
+) -> Iterator[Any]:
+    last = int(after_id)
+    while True:
+        tally.tie_id = str(last)
+        page = caller.search(
+            _search_body(window, stamp, config, tie_id=last, extra_filters=extra, properties=properties)
+        )
+        results = page.results or []
+        yield from results
+        if len(results) < config.search_page_size:
+            return
+        last = int(results[-1].id)
+
+
+def _stamp(obj: Any) -> int:
+    value = (obj.properties or {}).get("lastmodifieddate")
+    if value:
+        return epoch_ms(parse_instant(value))
+    return epoch_ms(obj.updated_at)
+
+
+def _pull_contacts(
+    caller: _Caller, bounds: SearchWindow, writer: LandingWriter, tally: _Tally, config: HubSpotExtractConfig
+) -> None:
+    properties = list(config.contact_properties)
+    tally.mode = tally.mode or "search"
+    for obj in iter_search(caller, bounds, tally, config, properties=properties):
+        row = object_row(obj, properties)
+        tally.rows += 1
+        if row.get("hs_merged_object_ids"):
+            tally.merged += 1
+        tally.see(_stamp(obj))
+        writer.write_rows([row])
+    if config.include_archived:
+        # After the live contacts, so a budget stop here still leaves their watermark valid.
+        for obj in _list_all(caller, "contacts", properties, archived=True):
+            stamp = epoch_ms(obj.archived_at or obj.updated_at)
+            if bounds.lo <= stamp:
+                writer.write_rows([object_row(obj, properties)])
+                tally.rows += 1
+                tally.deleted += 1
+
+
+def _list_all(
+    caller: _Caller,
+    object_type: str,
+    properties: list[str],
+    *,
+    archived: bool = False,
+    associations: list[str] | None = None,
+) -> Iterator[Any]:
+    after: str | None = None
+    while True:
+        kwargs: dict[str, Any] = {
+            "limit": caller.config.list_page_size,
+            "properties": properties,
+            "archived": archived,
+        }
+        if after:
+            kwargs["after"] = after
+        if associations:
+            kwargs["associations"] = associations
+        page = caller.list_page(object_type, kwargs)
+        yield from page.results or []
+        nxt = page.paging.next.after if page.paging and page.paging.next else None
+        if not nxt:
+            return
+        after = nxt
+
+
+# ---- signals ------------------------------------------------------------------------------------
+def _pull_form_submissions(
+    caller: _Caller, bounds: SearchWindow, writer: LandingWriter, tally: _Tally, config: HubSpotExtractConfig
+) -> None:
+    """Conversion history of the contacts with conversions changed in the window."""
+    tally.mode = "search+batch-history"
+    batch: list[tuple[str, int]] = []
+
+    def read(ids: list[tuple[str, int]]) -> None:
+        objects = caller.read_history([i for i, _ in ids], CONVERSION_PROPERTY)
+        for obj in objects:
+            for version in (obj.properties_with_history or {}).get(CONVERSION_PROPERTY) or []:
+                writer.write_rows(
+                    [
+                        {
+                            "contactId": obj.id,
+                            "property": CONVERSION_PROPERTY,
+                            "value": version.value,
+                            "timestamp": as_text(version.timestamp),
+                            "sourceType": version.source_type,
+                            "sourceId": version.source_id,
+                        }
+                    ]
+                )
+                tally.rows += 1
+        for _, stamp in ids:
+            tally.see(stamp)
+
+    extra = [{"propertyName": "num_conversion_events", "operator": "GT", "value": "0"}]
+    # The search runs ahead of the history reads by one batch: its own tally, and the safe cursor
+    # is the last contact whose history is landed (everything strictly before it).
+    searched = iter_search(
+        caller, bounds, _Tally(), config, properties=["lastmodifieddate"], extra_filters=extra
+    )
+    for obj in searched:
+        batch.append((obj.id, _stamp(obj)))
+        if len(batch) >= config.history_batch_size:
+            read(batch)
+            tally.safe = batch[-1][1] - 1
+            batch = []
+    if batch:
+        read(batch)
+
+
+def _pull_web_events(
+    caller: _Caller, bounds: SearchWindow, writer: LandingWriter, tally: _Tally, config: HubSpotExtractConfig
+) -> None:
+    """Events with `occurredAt` in `[lo, hi)`; unordered pages, so a partial pull moves no watermark."""
+    tally.mode, tally.ordered = "events", False
+    after: str | None = None
+    occurred_after = datetime.fromtimestamp(bounds.lo / 1000, tz=UTC) - timedelta(milliseconds=1)
+    occurred_before = datetime.fromtimestamp(bounds.hi / 1000, tz=UTC)
+    while True:
+        kwargs: dict[str, Any] = {
+            "object_type": "contact",
+            "limit": config.events_page_size,
+            "occurred_after": occurred_after,
+            "occurred_before": occurred_before,
+        }
+        if after:
+            kwargs["after"] = after
+        page = caller.events_page(kwargs)
+        for event in page.results or []:
+            stamp = epoch_ms(event.occurred_at)
+            writer.write_rows(
+                [
+                    {
+                        "id": event.id,
+                        "objectType": event.object_type,
+                        "objectId": event.object_id,
+                        "eventType": event.event_type,
+                        "occurredAt": as_text(event.occurred_at),
+                        "properties": as_text(event.properties or {}),
+                    }
+                ]
+            )
+            tally.rows += 1
+            tally.see(stamp)
+        nxt = page.paging.next.after if page.paging and page.paging.next else None
+        if not nxt:
+            return
+        after = nxt
+
+
+def _pull_engagements(
+    caller: _Caller,
+    object_type: str,
+    bounds: SearchWindow,
+    writer: LandingWriter,
+    tally: _Tally,
+    config: HubSpotExtractConfig,
+) -> None:
+    """List with contact associations; keep what changed in the window. Unordered (by id)."""
+    tally.mode, tally.ordered = "list+associations", False
+    properties = list(ENGAGEMENT_PROPERTIES[object_type])
+    for obj in _list_all(caller, object_type, properties, associations=["contacts"]):
+        value = (obj.properties or {}).get("hs_lastmodifieddate")
+        stamp = epoch_ms(parse_instant(value)) if value else epoch_ms(obj.updated_at)
+        if not bounds.lo <= stamp < bounds.hi:
+            continue
+        row = object_row(obj, properties)
+        links = (obj.associations or {}).get("contacts")
+        row["associations.contacts"] = ";".join(str(r.id) for r in (links.results or [])) if links else None
+        writer.write_rows([row])
+        tally.rows += 1
+        tally.see(stamp)
+
+
+# ---- calls --------------------------------------------------------------------------------------
+class _Caller:
+    """Every HubSpot call of one task: pacing and budget, retries, rate-limit headers."""
+
+    def __init__(self, conn: HubSpotConnection, budget: ApiBudget, config: HubSpotExtractConfig, obj: str):
+        self.conn = conn
+        self.budget = budget
+        self.config = config
+        self.object_name = obj
+
+    def call(self, endpoint: str, fn: Callable[[HubSpotConnection], Any], *, search: bool = False) -> Any:
+        attempt = 0
+        while True:
+            self.budget.spend(endpoint, search=search)
+            try:
+                data, _status, headers = self.conn.call(fn, object_name=self.object_name)
+                self.budget.observe_hubspot(headers)
+                return data
+            except CrmTransientError as err:
+                if err.code == "RATE_LIMIT" and "daily" in str(err).lower():
+                    raise BudgetExhaustedError(f"HubSpot daily limit reached: {err}") from err
+                attempt += 1
+                if attempt > self.config.retries:
+                    raise
+                time.sleep(min(self.config.retry_wait * 2 ** (attempt - 1), self.config.retry_wait_max))
+
+    def search(self, body: dict[str, Any]) -> Any:
+        if self.object_name in ("contacts", "form_submissions"):
+            return self.call(
+                "contacts search", lambda c: c.contacts_search.do_search_with_http_info(body), search=True
+            )
+        return self.call(
+            f"{self.object_name} search",
+            lambda c: c.objects_search.do_search_with_http_info(self.object_name, body),
+            search=True,
+        )
+
+    def list_page(self, object_type: str, kwargs: dict[str, Any]) -> Any:
+        if object_type == "contacts":
+            return self.call("contacts list", lambda c: c.contacts_basic.get_page_with_http_info(**kwargs))
+        return self.call(
+            f"{object_type} list", lambda c: c.objects_basic.get_page_with_http_info(object_type, **kwargs)
+        )
+
+    def read_history(self, ids: list[str], prop: str) -> list[Any]:
+        body = {"inputs": [{"id": i} for i in ids], "properties": [prop], "propertiesWithHistory": [prop]}
+        page = self.call("contacts batch read", lambda c: c.contacts_batch.read_with_http_info(body))
+        return list(page.results or [])
+
+    def events_page(self, kwargs: dict[str, Any]) -> Any:
+        return self.call("events", lambda c: c.events.get_page_with_http_info(**kwargs))
