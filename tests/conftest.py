@@ -27,6 +27,9 @@ os.environ.pop("AIRFLOW__CORE__UNIT_TEST_MODE", None)
 
 pytest_plugins: list[str] = [
     "tests.fixtures.basics",
+    "tests.fixtures.world",
+    "tests.fixtures.sandbox",
+    "tests.fixtures.hubspot_sandbox",
     "tests.fixtures.airflow",
     "tests.fixtures.store",
 ]
