@@ -12,7 +12,7 @@ from mqlsync import __version__
 
 # name -> "module:attribute". A stage adds its command here; the module is imported only when used.
 COMMANDS: dict[str, str] = {
-    "demo": "mqlsync.demo:demo",
+    "demo": "mqlsync.orchestration.demo:demo",
     "generate": "mqlsync.generate.command:generate",
     "sandbox": "mqlsync.sandbox.command:sandbox",
     "db": "mqlsync.store.command:db",
