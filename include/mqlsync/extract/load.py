@@ -20,11 +20,14 @@ from mqlsync.extract.normalize import normalize_events, normalize_first_touches,
 from mqlsync.extract.normalize.api_shapes import from_api_shapes
 from mqlsync.extract.windows import ExtractResult, advance_watermark
 from mqlsync.store import upsert_frame
+from mqlsync.store.tables import table as store_table
 
 
 class LoadCounts(NamedTuple):
     people: int
     events: int
+    people_changed: int
+    events_changed: int
     export_events: int
     export_files: int
     quarantined: int
@@ -33,6 +36,12 @@ class LoadCounts(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()
+
+
+def changed_rows(conn: sa.Connection, table_name: str, run_id: str) -> int:
+    """Rows this run inserted or really changed: the store stamps `updated_run` only on a change."""
+    table = store_table(table_name)
+    return int(conn.scalar(sa.select(sa.func.count()).where(table.c.updated_run == run_id)) or 0)
 
 
 def read_landings(results: Sequence[ExtractResult]) -> dict[str, dict[str, pd.DataFrame]]:
@@ -97,6 +106,8 @@ def store_landings(
     return LoadCounts(
         people=stored_people,
         events=stored_events,
+        people_changed=changed_rows(conn, "people", run_id),
+        events_changed=changed_rows(conn, "events", run_id),
         export_events=0 if exported is None else len(exported.events),
         export_files=0 if exported is None else int((exported.files["status"] == "loaded").sum()),
         quarantined=quarantine_rows,

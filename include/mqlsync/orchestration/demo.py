@@ -74,8 +74,9 @@ def pull_report(settings: Settings, run_id: str) -> str:
     lines += [
         "",
         "stored in the state store:",
-        f"  people upserted: {stored.get('people', 0)}   events upserted: {stored.get('events', 0)}"
-        f"   export events: {stored.get('export_events', 0)} from {stored.get('export_files', 0)} files",
+        f"  people received: {stored.get('people', 0)}, new or changed: {stored.get('people_changed', 0)}",
+        f"  events received: {stored.get('events', 0)}, new or changed: {stored.get('events_changed', 0)}"
+        f" (export events: {stored.get('export_events', 0)} from {stored.get('export_files', 0)} new files)",
         f"  first sales touches: {stored.get('first_touches', 0)}   quarantined rows: {len(quarantine)}",
     ]
     if len(quarantine):
