@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mqlsync.sandbox.faults import PROFILES
+
+if TYPE_CHECKING:
+    from mqlsync.sandbox.server import SandboxPair
 
 
 @click.group()
@@ -82,14 +86,12 @@ def serve(
             click.echo("stopping")
 
 
-def connection_banner(pair: object, *, faults: str, admin: bool) -> str:
+def connection_banner(pair: SandboxPair, *, faults: str, admin: bool) -> str:
     """What a person needs to connect the real clients, as copy-pasteable text."""
-    sf = pair.salesforce  # type: ignore[attr-defined]
-    hs = pair.hubspot  # type: ignore[attr-defined]
-    sf_token = pair.salesforce_token  # type: ignore[attr-defined]
-    hs_token = pair.hubspot_token  # type: ignore[attr-defined]
     from mqlsync.sandbox.salesforce.auth import SandboxCredentials
 
+    sf, hs = pair.salesforce, pair.hubspot
+    sf_token, hs_token = pair.salesforce_token, pair.hubspot_token
     creds = SandboxCredentials()
     lines = [
         f"Salesforce emulator (API v59.0): {sf.url}",
@@ -99,16 +101,14 @@ def connection_banner(pair: object, *, faults: str, admin: bool) -> str:
         "      (SandboxSession is mqlsync.crm.salesforce.SandboxSession; or use connect_salesforce)",
         f"  OAuth client credentials: consumer_key={creds.consumer_key} consumer_secret={creds.consumer_secret}",
         f"  OAuth/SOAP password: username={creds.username} password={creds.password}",
-        "  Airflow connection:",
-        f"    AIRFLOW_CONN_SALESFORCE_DEFAULT='salesforce://?extra__salesforce__instance_url="
-        f"https%3A%2F%2Fsandbox.my.salesforce.com&session_id={sf_token}&sandbox_url={sf.url}'",
     ]
     lines += [
         f"HubSpot emulator (CRM v3): {hs.url}",
         f"  private-app token: {hs_token}",
         f"  hubspot-api-client: HubSpot(access_token='{hs_token}', host='{hs.url}')",
-        f"  Airflow connection: AIRFLOW_CONN_HUBSPOT_DEFAULT='http://:{hs_token}@{hs.host}:{hs.port}'",
     ]
+    lines.append("Airflow connections (environment variables; a real org needs only these two changed):")
+    lines += [f"  {key}='{value}'" for key, value in pair.airflow_connections().items()]
     lines.append(f"faults: {faults}")
     if admin:
         lines.append(f"admin endpoints ON: {sf.url}/__admin__/calls, {hs.url}/__admin__/calls")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,11 @@ def test_generated_world_is_served_and_a_write_is_visible_in_api_and_admin(small
         banner = connection_banner(pair, faults="none", admin=True)
         assert pair.salesforce.url in banner
         assert "admin endpoints ON" in banner
+        for key, value in pair.airflow_connections().items():
+            assert f"{key}='{value}'" in banner
+        assert json.loads(pair.airflow_connections()["AIRFLOW_CONN_SALESFORCE_DEFAULT"])["extra"][
+            "sandbox_url"
+        ] == (pair.salesforce.url)
         sf = connect_salesforce(
             SalesforceConnectionConfig(
                 session_id=pair.salesforce_token,
