@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from mqlsync.schemas import MQL_STATUSES, ROUTING_QUEUES
+
 # Types whose values compare as text in SOQL (case-insensitively, except ids).
 TEXT_TYPES = frozenset(
     {"string", "email", "picklist", "multipicklist", "phone", "url", "textarea", "id", "reference"}
@@ -67,25 +69,14 @@ _LEAD_SOURCE = ("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "O
 
 # The fields mqlsync writes (DESIGN.md section 3), on Lead and Contact.
 MQLSYNC_FIELDS: dict[str, dict[str, Any]] = {
-    "MQL_Status__c": {"type": "picklist", "picklist_values": ("new", "nurture", "mql", "disqualified")},
+    "MQL_Status__c": {"type": "picklist", "picklist_values": MQL_STATUSES},
     "Lead_Score__c": {"type": "double"},
     "Fit_Score__c": {"type": "double"},
     "Intent_Score__c": {"type": "double"},
     "Lead_Tier__c": {"type": "picklist"},
     "MQL_Reason_Codes__c": {"type": "string", "length": 255},
     "MQL_Date__c": {"type": "datetime"},
-    "Routing_Queue__c": {
-        "type": "picklist",
-        "picklist_values": (
-            "sales",
-            "sdr_review",
-            "clinical_operations",
-            "medical_affairs",
-            "partnerships",
-            "customer_success",
-            "nurture",
-        ),
-    },
+    "Routing_Queue__c": {"type": "picklist", "picklist_values": ROUTING_QUEUES},
     "SLA_Due__c": {"type": "datetime"},
     "Scoring_Model_Version__c": {"type": "string", "length": 64},
     "MQL_Handoff_Summary__c": {"type": "textarea", "length": 32768},
