@@ -2,8 +2,8 @@
 
 `MaskingFilter` rewrites every record's final message: emails become `j***@example.com`, and
 bearer tokens, session ids, passwords, private-app tokens and Salesforce session ids become `***`.
-It is installed on the root handlers by `configure_logging` and on Airflow's task handlers by the
-orchestration layer, so it holds for library, client-library and Airflow log lines alike.
+`configure_logging` installs it on the root handlers, and `install_record_redaction` redacts every
+stdlib record as it is created, so it holds inside Airflow tasks too, whose handlers are Airflow's.
 """
 
 from __future__ import annotations
@@ -64,6 +64,26 @@ class MaskingFilter(logging.Filter):
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+_redacting = False
+
+
+def install_record_redaction() -> None:
+    """Redact every stdlib LogRecord at creation, whichever handler (ours, Airflow's) writes it."""
+    global _redacting
+    if _redacting:
+        return
+    previous = logging.getLogRecordFactory()
+    masking = MaskingFilter()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        masking.filter(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _redacting = True
+
+
 def install_masking(logger: logging.Logger | None = None) -> None:
     """Add the filter to every handler of `logger` (default root), once."""
     logger = logger or logging.getLogger()
@@ -81,6 +101,7 @@ def configure_logging(level: str = "INFO") -> None:
         root.addHandler(handler)
     root.setLevel(level)
     install_masking(root)
+    install_record_redaction()
 
 
 def get_logger(name: str) -> logging.Logger:

@@ -77,3 +77,21 @@ def test_real_log_output_never_shows_secrets_or_full_emails():
     assert "m***@pharma.example" in output  # inside the traceback
     assert "00Q5e00000AbCdEFGH" in output  # ids are fine to log
     assert output.count("\n") >= 5
+
+
+def test_records_are_redacted_for_handlers_that_are_not_ours():
+    """Inside an Airflow task the handlers are Airflow's; the record itself must already be masked."""
+    script = textwrap.dedent(
+        f"""
+        import logging, sys
+        from mqlsync.log import install_record_redaction
+        install_record_redaction()
+        handler = logging.StreamHandler(sys.stdout)  # stands for Airflow's task handler: no filter of ours
+        logging.getLogger().addHandler(handler)
+        logging.getLogger("mqlsync.extract").warning("lead %s token=%s", "ann.lee@bio.example", {SECRETS[0]!r})
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "ann.lee@bio.example" not in proc.stdout
+    assert SECRETS[0] not in proc.stdout
+    assert "a***@bio.example" in proc.stdout

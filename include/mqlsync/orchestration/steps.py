@@ -10,6 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mqlsync.extract.sources import SOURCES
+from mqlsync.log import install_record_redaction
+
+# Task logs go through Airflow's handlers, not ours: redact records as they are created.
+install_record_redaction()
 
 __all__ = ["SOURCES", "begin_run", "extract", "load"]
 
