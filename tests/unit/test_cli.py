@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import click
 from click.testing import CliRunner
 
 from mqlsync.cli import COMMANDS, main
@@ -16,14 +17,29 @@ def test_root_help_lists_the_subcommands():
     assert "life-sciences" in result.output
 
 
-def test_every_registered_subcommand_has_help():
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    ctx = click.Context(group)
+    paths = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*prefix, name))
+    return paths
+
+
+def test_every_subcommand_at_every_level_explains_itself():
     runner = CliRunner()
-    listed = main.list_commands(None)
-    assert listed, "no subcommands registered"
-    for name in listed:
-        result = runner.invoke(main, [name, "--help"])
-        assert result.exit_code == 0, (name, result.output, result.exception)
-        assert "Usage:" in result.output
+    paths = _command_paths(main)
+    expected = {("generate",), ("demo",), ("sandbox", "serve"), ("db", "upgrade"), ("score",), ("explain",)}
+    assert expected <= set(paths)
+    assert ("model", "check") in paths
+    for path in paths:
+        result = runner.invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output, result.exception)
+        usage, _, description = result.output.partition("\n\n")
+        assert usage.startswith("Usage:"), path
+        assert len(description.split("\n")[0].strip()) > 10, f"{' '.join(path)} --help has no description"
 
 
 def test_registry_points_at_modules_in_the_package():
