@@ -9,9 +9,11 @@ Objects (see docs/extract.md for why these signals):
   `sourceType: FORM`, `sourceId` the form) of the contacts with conversions changed in the window,
   read by batch with `propertiesWithHistory` (50 a call).
 - `web_events`: the web-analytics events API (page views, email opens and clicks, downloads) by
-  `occurredAt`.
-- `emails`, `calls`, `meetings`: sales engagements with their contact associations (first sales
-  touch), listed 100 a call and kept when `hs_lastmodifieddate` is in the window.
+  `occurredAt`, sorted ascending, so a budget-stopped read still has a safe watermark.
+- `emails`, `calls`, `meetings`: sales engagements (first sales touch), by CRM search on
+  `hs_lastmodifieddate` exactly like contacts (200 a call, split windows, keyset), then their
+  contacts by v4 batch association read (`/crm/v4/associations/{type}/contacts/batch/read`, up to
+  1,000 engagements a call).
 
 The search cap: a window whose `total` passes 10,000 is split (`split_search_window`) until every
 piece fits; inside a piece pages are read by keyset (`lastmodifieddate >= last seen`, `after` always
@@ -135,6 +137,7 @@ class HubSpotExtractConfig(BaseModel):
     list_page_size: int = Field(default=100, ge=1, le=100)
     history_batch_size: int = Field(default=50, ge=1, le=50)
     events_page_size: int = Field(default=100, ge=1, le=100)
+    association_batch_size: int = Field(default=1_000, ge=1, le=1_000)
     search_cap: int = Field(default=SEARCH_CAP, ge=1)
     contact_properties: tuple[str, ...] = tuple(CONTACT_PROPERTIES)
     include_archived: bool = True
@@ -255,16 +258,17 @@ def _search_body(
     tie_id: int | None,
     extra_filters: list[dict[str, Any]],
     properties: list[str],
+    cursor_property: str = "lastmodifieddate",
 ) -> dict[str, Any]:
     if tie_id is None:
         filters = [
-            {"propertyName": "lastmodifieddate", "operator": "GTE", "value": str(cursor)},
-            {"propertyName": "lastmodifieddate", "operator": "LT", "value": str(window.hi)},
+            {"propertyName": cursor_property, "operator": "GTE", "value": str(cursor)},
+            {"propertyName": cursor_property, "operator": "LT", "value": str(window.hi)},
         ]
-        sort = "lastmodifieddate"
+        sort = cursor_property
     else:
         filters = [
-            {"propertyName": "lastmodifieddate", "operator": "EQ", "value": str(cursor)},
+            {"propertyName": cursor_property, "operator": "EQ", "value": str(cursor)},
             {"propertyName": "hs_object_id", "operator": "GT", "value": str(tie_id)},
         ]
         sort = "hs_object_id"
@@ -286,7 +290,7 @@ def iter_search(
     properties: list[str],
     extra_filters: list[dict[str, Any]] | None = None,
 ) -> Iterator[Any]:
-    """Contacts with `lastmodifieddate` in `bounds`, in cursor order, each exactly once.
+    """Objects with their cursor (`caller.cursor_property`) in `bounds`, in cursor order, each once.
 
     Windows over the cap are split (sized from the probe's `total`); each fitting window is read by
     keyset. `tally.safe` follows the cursor: everything before it has been yielded.
@@ -296,7 +300,15 @@ def iter_search(
     while pending:
         window = pending.pop(0)
         probe = caller.search(
-            _search_body(window, window.lo, config, tie_id=None, extra_filters=extra, properties=properties)
+            _search_body(
+                window,
+                window.lo,
+                config,
+                tie_id=None,
+                extra_filters=extra,
+                properties=properties,
+                cursor_property=caller.cursor_property,
+            )
         )
         if probe.total > config.search_cap and window.width > 1:
             pending[0:0] = split_search_window(window, probe.total, cap=config.search_cap)
@@ -319,7 +331,7 @@ def _keyset(
     seen_at_cursor: set[str] = set()
     while True:
         results = page.results or []
-        stamps = [_stamp(r) for r in results]
+        stamps = [_stamp(r, caller.cursor_property) for r in results]
         for obj, stamp in zip(results, stamps, strict=True):
             if stamp == cursor and obj.id in seen_at_cursor:
                 continue
@@ -335,7 +347,15 @@ def _keyset(
             cursor, seen_at_cursor = stamps[0] + 1, set()
         tally.safe = cursor - 1
         page = caller.search(
-            _search_body(window, cursor, config, tie_id=None, extra_filters=extra, properties=properties)
+            _search_body(
+                window,
+                cursor,
+                config,
+                tie_id=None,
+                extra_filters=extra,
+                properties=properties,
+                cursor_property=caller.cursor_property,
+            )
         )
 
 
@@ -353,7 +373,15 @@ def _tie_break(
     while True:
         tally.tie_id = str(last)
         page = caller.search(
-            _search_body(window, stamp, config, tie_id=last, extra_filters=extra, properties=properties)
+            _search_body(
+                window,
+                stamp,
+                config,
+                tie_id=last,
+                extra_filters=extra,
+                properties=properties,
+                cursor_property=caller.cursor_property,
+            )
         )
         results = page.results or []
         yield from results
@@ -362,8 +390,8 @@ def _tie_break(
         last = int(results[-1].id)
 
 
-def _stamp(obj: Any) -> int:
-    value = (obj.properties or {}).get("lastmodifieddate")
+def _stamp(obj: Any, cursor_property: str = "lastmodifieddate") -> int:
+    value = (obj.properties or {}).get(cursor_property)
     if value:
         return epoch_ms(parse_instant(value))
     return epoch_ms(obj.updated_at)
@@ -382,7 +410,10 @@ def _pull_contacts(
         tally.see(_stamp(obj))
         writer.write_rows([row])
     if config.include_archived:
-        # After the live contacts, so a budget stop here still leaves their watermark valid.
+        # The archived list is a scan by id, not by time: a budget stop inside it cannot say which
+        # archived contacts of the window are still unread, so it moves no watermark (the next
+        # run reads the window again; upserts by id make that harmless).
+        tally.ordered = False
         for obj in _list_all(caller, "contacts", properties, archived=True):
             stamp = epoch_ms(obj.archived_at or obj.updated_at)
             if bounds.lo <= stamp:
@@ -465,8 +496,12 @@ def _pull_form_submissions(
 def _pull_web_events(
     caller: _Caller, bounds: SearchWindow, writer: LandingWriter, tally: _Tally, config: HubSpotExtractConfig
 ) -> None:
-    """Events with `occurredAt` in `[lo, hi)`; unordered pages, so a partial pull moves no watermark."""
-    tally.mode, tally.ordered = "events", False
+    """Events with `occurredAt` in `[lo, hi)`, oldest first (`sort=ASCENDING`).
+
+    Ordered, so after every page everything before the last landed instant is landed: a budget stop
+    keeps `safe` (that instant minus 1 ms; events sharing it are read again and dropped by id).
+    """
+    tally.mode = "events-ascending"
     after: str | None = None
     occurred_after = datetime.fromtimestamp(bounds.lo / 1000, tz=UTC) - timedelta(milliseconds=1)
     occurred_before = datetime.fromtimestamp(bounds.hi / 1000, tz=UTC)
@@ -476,11 +511,13 @@ def _pull_web_events(
             "limit": config.events_page_size,
             "occurred_after": occurred_after,
             "occurred_before": occurred_before,
+            "sort": ["ASCENDING"],
         }
         if after:
             kwargs["after"] = after
         page = caller.events_page(kwargs)
-        for event in page.results or []:
+        results = page.results or []
+        for event in results:
             stamp = epoch_ms(event.occurred_at)
             writer.write_rows(
                 [
@@ -496,6 +533,8 @@ def _pull_web_events(
             )
             tally.rows += 1
             tally.see(stamp)
+        if results:
+            tally.safe = epoch_ms(results[-1].occurred_at) - 1
         nxt = page.paging.next.after if page.paging and page.paging.next else None
         if not nxt:
             return
@@ -510,20 +549,34 @@ def _pull_engagements(
     tally: _Tally,
     config: HubSpotExtractConfig,
 ) -> None:
-    """List with contact associations; keep what changed in the window. Unordered (by id)."""
-    tally.mode, tally.ordered = "list+associations", False
+    """Engagements changed in the window by search (as contacts), then their contacts in batches.
+
+    The search runs ahead of the association reads by one batch: it keeps its own tally, and the
+    safe cursor is the last engagement whose row (with its contacts) is landed, minus 1 ms.
+    """
+    tally.mode = "search+batch-associations"
     properties = list(ENGAGEMENT_PROPERTIES[object_type])
-    for obj in _list_all(caller, object_type, properties, associations=["contacts"]):
-        value = (obj.properties or {}).get("hs_lastmodifieddate")
-        stamp = epoch_ms(parse_instant(value)) if value else epoch_ms(obj.updated_at)
-        if not bounds.lo <= stamp < bounds.hi:
-            continue
-        row = object_row(obj, properties)
-        links = (obj.associations or {}).get("contacts")
-        row["associations.contacts"] = ";".join(str(r.id) for r in (links.results or [])) if links else None
-        writer.write_rows([row])
-        tally.rows += 1
-        tally.see(stamp)
+    batch: list[tuple[Any, int]] = []
+
+    def land(items: list[tuple[Any, int]]) -> None:
+        links = caller.read_contact_associations(object_type, [obj.id for obj, _ in items])
+        for obj, stamp in items:
+            row = object_row(obj, properties)
+            ids = links.get(str(obj.id))
+            row["associations.contacts"] = ";".join(ids) if ids else None
+            writer.write_rows([row])
+            tally.rows += 1
+            tally.see(stamp)
+
+    searched = iter_search(caller, bounds, _Tally(), config, properties=properties)
+    for obj in searched:
+        batch.append((obj, _stamp(obj, caller.cursor_property)))
+        if len(batch) >= config.association_batch_size:
+            land(batch)
+            tally.safe = batch[-1][1] - 1
+            batch = []
+    if batch:
+        land(batch)
 
 
 # ---- calls --------------------------------------------------------------------------------------
@@ -535,6 +588,8 @@ class _Caller:
         self.budget = budget
         self.config = config
         self.object_name = obj
+        self.cursor_property = "hs_lastmodifieddate" if obj in ENGAGEMENTS else "lastmodifieddate"
+        self._associations_batch: Any = None
 
     def call(self, endpoint: str, fn: Callable[[HubSpotConnection], Any], *, search: bool = False) -> Any:
         attempt = 0
@@ -577,3 +632,45 @@ class _Caller:
 
     def events_page(self, kwargs: dict[str, Any]) -> Any:
         return self.call("events", lambda c: c.events.get_page_with_http_info(**kwargs))
+
+    def read_contact_associations(self, object_type: str, ids: list[str]) -> dict[str, list[str]]:
+        """`{engagement id: [contact ids]}` by v4 batch read; an id without contacts is left out.
+
+        HubSpot answers 207 with `NO_ASSOCIATIONS_FOUND` for those ids (not a failure). More than
+        500 contacts on one engagement come in pages: the id is asked again with its `after`.
+        """
+        found: dict[str, list[str]] = {}
+        pending = [{"id": str(i)} for i in ids]
+        while pending:
+            body = {"inputs": pending}
+            page = self.call(
+                f"{object_type} associations batch read",
+                lambda c, b=body: self._batch_associations(c).get_page_with_http_info(
+                    object_type, "contacts", b
+                ),
+            )
+            pending = []
+            for result in page.results or []:
+                source = str(result._from.id)
+                found.setdefault(source, []).extend(str(t.to_object_id) for t in result.to or [])
+                if result.paging and result.paging.next and result.paging.next.after:
+                    pending.append({"id": source, "after": result.paging.next.after})
+            for error in getattr(page, "errors", None) or []:
+                if "NO_ASSOCIATIONS_FOUND" not in str(error.sub_category or ""):
+                    raise CrmTransientError(
+                        f"HubSpot {object_type} association read failed for "
+                        f"{len((error.context or {}).get('fromObjectId', []))} ids: {error.category}",
+                        system=SYSTEM,
+                        object=self.object_name,
+                        code=error.category,
+                    )
+        return found
+
+    def _batch_associations(self, conn: HubSpotConnection) -> Any:
+        # Not cached on HubSpotConnection (crm/ is transport only and has no v4 member yet); built
+        # once per connection client here, because each attribute access builds a new ApiClient.
+        cached = self._associations_batch
+        if cached is None or cached[0] is not conn.client:
+            cached = (conn.client, conn.client.crm.associations.v4.batch_api)
+            self._associations_batch = cached
+        return cached[1]

@@ -11,6 +11,9 @@ One task per object (Lead, Contact, Campaign, CampaignMember, Task):
 3. REST pages are ordered by `SystemModstamp, Id`, so when the API budget stops the task the landed
    rows are a prefix in cursor order and their last SystemModstamp is a safe (inclusive) watermark.
    Bulk results are unordered: a Bulk pull stopped half-way lands what it got and moves no watermark.
+   So Bulk is only chosen when the budget left can finish the job (`bulk_calls_needed`); with less,
+   the task reads REST in cursor order (`mode="rest-budget"`): it stops at the same budget, but
+   what it landed moves the watermark and the next run continues instead of starting over.
 
 Failures: 429/5xx/dropped connections are retried per call (a dropped page is fetched again from the
 same `nextRecordsUrl` / locator); an expired session logs in again when the connection has a login,
@@ -62,6 +65,7 @@ class SalesforceExtractConfig(BaseModel):
     bulk_page_size: int = Field(default=50_000, ge=1)
     bulk_poll_seconds: float = Field(default=1.0, gt=0)
     bulk_timeout_seconds: float = Field(default=3_600, gt=0)
+    bulk_poll_reserve: int = Field(default=10, ge=0)
     relationship_fields: dict[str, tuple[str, ...]] = Field(
         default_factory=lambda: {"CampaignMember": ("Campaign.Type",), "Task": ("Who.Type",)}
     )
@@ -107,7 +111,10 @@ def extract_salesforce(
         writer.part_rows = config.part_rows
         where = where_clause(window)
         count = caller.count(f"SELECT COUNT() FROM {object_name}{where}")
-        if count > config.bulk_threshold:
+        left = calls_left(budget)
+        if count > config.bulk_threshold and left is not None and left < bulk_calls_needed(count, config):
+            mode = "rest-budget"
+        if count > config.bulk_threshold and mode != "rest-budget":
             mode = "bulk"
             rows = caller.bulk_rows(object_name, f"SELECT {', '.join(fields)} FROM {object_name}{where}")
         else:
@@ -129,12 +136,27 @@ def extract_salesforce(
         merged=pull.merged,
         calls=budget.calls - calls_before,
         complete=complete,
-        new_watermark=pull.watermark(complete=complete, ordered=mode == "rest"),
-        tie_break_id=pull.last_id if not complete and mode == "rest" else None,
+        new_watermark=pull.watermark(complete=complete, ordered=mode != "bulk"),
+        tie_break_id=pull.last_id if not complete and mode != "bulk" else None,
         mode=mode,
     )
     manifest = writer.finish({**result.to_dict(), "budget": budget.to_dict()})
     return ExtractResult.from_dict({**result.to_dict(), "parts": len(manifest["files"])})
+
+
+def bulk_calls_needed(count: int, config: SalesforceExtractConfig) -> int:
+    """Calls a Bulk 2.0 query of `count` rows takes: create, polls (reserve), one per result page."""
+    return 1 + config.bulk_poll_reserve + -(-count // config.bulk_page_size)
+
+
+def calls_left(budget: ApiBudget) -> int | None:
+    """Calls the budget still allows (the tighter of `max_calls` and the daily share), None if unbounded."""
+    limits = []
+    if budget.max_calls is not None:
+        limits.append(budget.max_calls - budget.calls)
+    if budget.share_of_daily is not None and budget.daily_used is not None and budget.daily_total:
+        limits.append(int(budget.daily_total * budget.share_of_daily) - budget.daily_used)
+    return max(0, min(limits)) if limits else None
 
 
 # ---- query building --------------------------------------------------------------------------

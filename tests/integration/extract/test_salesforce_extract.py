@@ -224,3 +224,41 @@ def test_session_id_connection_fails_clearly_when_the_session_expires(
     sandbox.admin.post("expire-sessions", {})
     with pytest.raises(CrmTerminalError, match="cannot log in again"):
         pull(sf, "Lead", tmp_path, "run-1")
+
+
+def test_tight_budget_reads_rest_in_cursor_order_instead_of_an_unresumable_bulk_job(
+    salesforce_sandbox_factory, small_frames, tmp_path: Path
+) -> None:
+    sandbox = salesforce_sandbox_factory(frames=small_frames)
+    sf = sandbox.client()
+    # describe + count leave 3 calls: too few to finish a Bulk job (create, polls, results), whose
+    # unordered rows could not move the watermark; REST lands 3 ordered pages that do.
+    stopped = pull(
+        sf,
+        "Lead",
+        tmp_path,
+        "run-1",
+        budget=ApiBudget("salesforce", max_calls=5),
+        bulk_threshold=2_000,
+        page_size=200,
+    )
+    assert stopped.mode == "rest-budget"
+    assert not stopped.complete
+    assert stopped.rows == 600
+    assert stopped.new_watermark
+    resumed = pull(
+        sf, "Lead", tmp_path, "run-2", start=window_end(), watermark=parse_instant(stopped.new_watermark)
+    )
+    assert resumed.complete
+    assert resumed.rows < len(sf_truth(sandbox, "Lead"))  # continued, not started over
+    landed = latest_by_id([stopped.landing_dir, resumed.landing_dir], key="Id", cursor="SystemModstamp")
+    assert_matches_org(sandbox, "Lead", landed)
+
+
+def test_budget_that_can_finish_a_bulk_job_still_uses_bulk(
+    salesforce_sandbox_factory, small_frames, tmp_path: Path
+) -> None:
+    sandbox = salesforce_sandbox_factory(frames=small_frames)
+    result = pull(sandbox.client(), "Lead", tmp_path, "run-1", budget=ApiBudget("salesforce", max_calls=200))
+    assert result.mode == "bulk"
+    assert result.complete

@@ -3,7 +3,8 @@
 - conversion properties with their history (`propertiesWithHistory=recent_conversion_event_name`):
   every form submission is a version, newest first, with `sourceType: FORM`;
 - the web-analytics events API (`GET /events/v3/events/`): page views, email opens and clicks,
-  downloads per contact, filtered by type and time and paged by cursor;
+  downloads per contact, filtered by type and time (`occurredAfter`/`occurredBefore` exclusive),
+  ordered by `occurredAt` when `sort=ASCENDING|DESCENDING` is given, and paged by cursor;
 - the legacy form submissions API (`/form-integrations/v1/submissions/forms/{guid}`), which the
   SDK does not wrap (clients reach it through `api_request`).
 
@@ -104,6 +105,13 @@ def create_router(store: Store) -> APIRouter:
     events = SortedByContact(store.web_events, "objectId", "occurredAt")
     submissions = SortedByContact(store.form_submissions, "contact_id", "submitted_at")
     install_conversion_history(store, submissions)
+    cache: dict[str, pd.DataFrame] = {}
+
+    def by_time() -> pd.DataFrame:
+        if "frame" not in cache:
+            keys = ["occurredAt", "id"] if "id" in events.frame else ["occurredAt"]
+            cache["frame"] = events.frame.sort_values(keys, kind="stable")
+        return cache["frame"]
 
     @router.get("/events/v3/events/event-types")
     async def event_types() -> dict[str, Any]:
@@ -125,7 +133,11 @@ def create_router(store: Store) -> APIRouter:
             )
         limit = read_limit(q.get("limit"), default=MAX_EVENTS_PAGE, maximum=MAX_EVENTS_PAGE)
         object_id = q.get("objectId")
-        frame = events.rows(int(object_id)) if object_id and object_id.isdigit() else events.frame
+        sorts = q.getlist("sort")
+        if object_id and object_id.isdigit():
+            frame = events.rows(int(object_id))
+        else:  # a time-sorted copy, built once, so sorted pages over millions of events stay cheap
+            frame = by_time() if sorts else events.frame
         mask = np.ones(len(frame), dtype=bool)
         if q.get("eventType"):
             mask &= (frame["eventType"] == q["eventType"]).to_numpy(dtype=bool)
@@ -139,8 +151,12 @@ def create_router(store: Store) -> APIRouter:
                 400, f"occurredAfter/occurredBefore must be ISO-8601 or epoch ms: {err}"
             ) from err
         selected = frame[mask]
-        if any(s.upper() == "DESCENDING" or s.startswith("-") for s in q.getlist("sort")):
-            selected = selected.iloc[::-1]
+        if sorts:  # the real API sorts by occurredAt across objects when asked
+            descending = any(s.upper() == "DESCENDING" or s.startswith("-") for s in sorts)
+            if frame is not cache.get("frame"):  # one contact's rows: sorted by time already
+                selected = selected.sort_values("occurredAt", kind="stable")
+            if descending:
+                selected = selected.iloc[::-1]
         after = int(q["after"]) if (q.get("after") or "").isdigit() else 0
         page = selected.iloc[after : after + limit]
         stamps = format_column(page["occurredAt"])

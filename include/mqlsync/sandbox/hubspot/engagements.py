@@ -3,8 +3,10 @@
 The engagement records themselves are ordinary object tables served by the generic object routes;
 what is special is the many-to-many link to contacts. It is held as two sorted id arrays per
 engagement type, so "this contact's calls" and "this call's contacts" are binary searches even at
-millions of rows, and exposed the two ways the client reads it: `associations=` on v3 reads and the
-v4 associations API.
+millions of rows, and exposed the ways the client reads it: `associations=` on v3 reads, the v4
+per-object read and the v4 batch read (`POST /crm/v4/associations/{from}/{to}/batch/read`, up to
+1,000 inputs, 500 associations per input and page, `after` per input for the next page; an input with
+no associations is a 207 error `crm.associations.NO_ASSOCIATIONS_FOUND`, as on a real portal).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from mqlsync.sandbox.hubspot.schema import ENGAGEMENT_TYPES
 from mqlsync.sandbox.hubspot.store import Store
-from mqlsync.sandbox.hubspot.wire import HubSpotHTTPError, not_found
+from mqlsync.sandbox.hubspot.wire import HubSpotHTTPError, format_timestamp, not_found, now
 
 # HubSpot-defined association type ids and v3 labels: (contact -> engagement, engagement -> contact).
 TYPE_IDS = {
@@ -27,6 +30,8 @@ TYPE_IDS = {
     "notes": (201, 202),
     "tasks": (203, 204),
 }
+MAX_BATCH_READ_INPUTS = 1_000
+MAX_ASSOCIATIONS_PAGE = 500
 _SINGULAR = {
     "emails": "email",
     "calls": "call",
@@ -109,9 +114,77 @@ def _pair(from_type: str, to_type: str) -> tuple[str, str, str] | None:
     return None
 
 
+def _to_entry(x: int, type_id: int) -> dict[str, Any]:
+    return {
+        "toObjectId": x,
+        "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": None}],
+    }
+
+
 def create_router(store: Store, index: AssociationIndex) -> APIRouter:
-    """The v4 associations read (`crm.associations.v4.basic_api.get_page`)."""
+    """The v4 associations reads (`crm.associations.v4.basic_api.get_page`, `batch_api.get_page`)."""
     router = APIRouter()
+
+    @router.post("/crm/v4/associations/{from_type}/{to_type}/batch/read")
+    async def batch_read(from_type: str, to_type: str, request: Request) -> JSONResponse:
+        from mqlsync.sandbox.hubspot.contacts import read_json  # contacts imports this module
+
+        started = format_timestamp(now())
+        from_type, to_type = canonical_type(from_type), canonical_type(to_type)
+        pair = _pair(from_type, to_type)
+        if pair is None:
+            raise HubSpotHTTPError(400, f"No association definitions between {from_type} and {to_type}")
+        kind, key, _ = pair
+        type_id = TYPE_IDS[kind][0 if key == "contact" else 1]
+        table = store.table(from_type)
+        inputs = (await read_json(request)).get("inputs")
+        if not isinstance(inputs, list):
+            raise HubSpotHTTPError(400, "Invalid input JSON: inputs must be a list")
+        if len(inputs) > MAX_BATCH_READ_INPUTS:
+            raise HubSpotHTTPError(
+                400,
+                f"Batch input limit exceeded: {len(inputs)} inputs were sent, "
+                f"the maximum is {MAX_BATCH_READ_INPUTS}.",
+            )
+        results, errors = [], []
+        for item in inputs:
+            key_id = str((item or {}).get("id", ""))
+            after_text = str((item or {}).get("after") or "0")
+            oid = table.find_id(key_id)
+            linked = index.linked(kind, key, oid) if oid is not None else []
+            if not linked:
+                errors.append(
+                    {
+                        "status": "error",
+                        "category": "VALIDATION_ERROR",
+                        "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+                        "context": {"fromObjectId": [key_id]},
+                        "message": f"No {_SINGULAR.get(to_type, to_type.rstrip('s'))} "
+                        f"is associated with {_SINGULAR.get(from_type, from_type.rstrip('s'))} {key_id}.",
+                        "links": {},
+                        "errors": [],
+                    }
+                )
+                continue
+            start = int(after_text) if after_text.isdigit() else 0
+            entry: dict[str, Any] = {
+                "from": {"id": str(oid)},
+                "to": [_to_entry(x, type_id) for x in linked[start : start + MAX_ASSOCIATIONS_PAGE]],
+            }
+            if start + MAX_ASSOCIATIONS_PAGE < len(linked):
+                entry["paging"] = {"next": {"after": str(start + MAX_ASSOCIATIONS_PAGE)}}
+            results.append(entry)
+        body: dict[str, Any] = {
+            "status": "COMPLETE",
+            "results": results,
+            "startedAt": started,
+            "completedAt": format_timestamp(now()),
+        }
+        if errors:
+            body["numErrors"] = len(errors)
+            body["errors"] = errors
+            return JSONResponse(body, status_code=207)
+        return JSONResponse(body)
 
     @router.get("/crm/v4/objects/{from_type}/{object_id}/associations/{to_type}")
     async def get_associations(
@@ -132,15 +205,7 @@ def create_router(store: Store, index: AssociationIndex) -> APIRouter:
         linked = index.linked(kind, key, oid)
         type_id = TYPE_IDS[kind][0 if key == "contact" else 1]
         page = linked[after : after + limit]
-        body: dict[str, Any] = {
-            "results": [
-                {
-                    "toObjectId": x,
-                    "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": None}],
-                }
-                for x in page
-            ]
-        }
+        body: dict[str, Any] = {"results": [_to_entry(x, type_id) for x in page]}
         if after + limit < len(linked):
             nxt = str(after + limit)
             body["paging"] = {"next": {"after": nxt, "link": f"{request.url.path}?after={nxt}"}}
