@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from mqlsync.score.explain import code_label
+from mqlsync.score.explain import code_label, signal_evidence
 from mqlsync.score.model import ScoringModel
 from mqlsync.score.reasons import parse_code
 
@@ -31,19 +31,20 @@ def _when(value: Any) -> str:
     return pd.Timestamp(value).tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _evidence(r: Mapping[str, Any]) -> str:
+def _evidence(r: Mapping[str, Any], as_of: Any, model: ScoringModel) -> str:
     section = r["section"]
     if section == "intent":
-        n = int(r["count"])
-        latest = pd.Timestamp(r["latest_at"]).strftime("%Y-%m-%d") if pd.notna(r["latest_at"]) else "?"
+        days = None
+        if pd.notna(r["latest_at"]) and as_of is not None and pd.notna(as_of):
+            days = max((pd.Timestamp(as_of) - pd.Timestamp(r["latest_at"])) / pd.Timedelta(days=1), 0.0)
         kept = float(r["decay_factor"])
-        return f"{n} event{'s' if n != 1 else ''}, latest {latest}; counts {kept:.0%} today after ageing"
+        return signal_evidence(str(r["code"]), int(r["count"]), days, int(r["points"]), kept, model)
     if section == "account":
         return f"{int(r['count'])} people at the organisation on one topic"
     if section == "irrelevant":
         return f"{int(r['count'])} page views"
     if section == "decay":
-        return "sum of the ageing of the signals above"
+        return "what the signals above have lost with age"
     if r["code"] == "INFO_FUTURE_EVENTS_IGNORED":
         return f"{int(r['count'])} events"
     return ""
@@ -84,7 +85,7 @@ def render_breakdown(score: Mapping[str, Any], reasons: pd.DataFrame, model: Sco
             lines += ["", f"{title}:"]
             current = title
         pts = "" if r["section"] in ("disqualifier", "info") else f"{int(r['points']):+d}"
-        evidence = _evidence(r)
+        evidence = _evidence(r, score.get("as_of"), model)
         lines.append(
             f"  {pts:>5}  {r['code']:<34} {code_label(str(r['code']), segment, model)}"
             + (f" ({evidence})" if evidence else "")

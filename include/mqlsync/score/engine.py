@@ -18,15 +18,24 @@ import pyarrow.compute as pc
 from mqlsync.schemas import SCORES
 from mqlsync.score import explain, fit, intent, lifecycle, qualify, route, segment, sla
 from mqlsync.score.model import ScoringModel
-from mqlsync.score.people import attach_events, prepare_people
-from mqlsync.score.reasons import FIT_SECTIONS, INTENT_SECTIONS, combine, contributions, reason_code_lists
+from mqlsync.score.people import arrow_strings, attach_events, prepare_people
+from mqlsync.score.reasons import (
+    FIT_SECTIONS,
+    INTENT_SECTIONS,
+    SECTIONS,
+    Contributions,
+    combine,
+    contributions,
+    reason_code_lists,
+    section_sum,
+)
 
 EXTRA_COLUMNS: tuple[str, ...] = ("record_ids", "fields_to_ask", "request")
 
 
 class ScoreResult(NamedTuple):
     scores: pd.DataFrame  # the SCORES contract plus record_ids, fields_to_ask, request
-    reasons: pd.DataFrame  # one row per (person_id, code): the full breakdown behind reason_codes
+    reasons: pd.DataFrame | None  # one row per (person_id, code): the breakdown behind reason_codes
 
 
 def to_utc(as_of: datetime | str | pd.Timestamp) -> pd.Timestamp:
@@ -48,7 +57,7 @@ def score_people(
     people: the PEOPLE contract, optionally person_id and the lifecycle columns of people.py.
     events: the EVENTS contract; events after as_of are ignored and reported as an INFO code.
     previous: the last stored Scores rows (person_id, mql_at) so mql_at never moves."""
-    return score_with_reasons(people, events, model, as_of=as_of, previous=previous).scores
+    return _score(people, events, model, as_of=as_of, previous=previous, with_reasons=False).scores
 
 
 def _previous_mql_at(people: pd.DataFrame, previous: pd.DataFrame | None) -> np.ndarray:
@@ -71,6 +80,19 @@ def score_with_reasons(
     previous: pd.DataFrame | None = None,
 ) -> ScoreResult:
     """score_people plus the long breakdown that `mqlsync explain` and the history diff read."""
+    return _score(people, events, model, as_of=as_of, previous=previous, with_reasons=True)
+
+
+def _score(
+    people: pd.DataFrame,
+    events: pd.DataFrame,
+    model: ScoringModel,
+    *,
+    as_of: datetime | str | pd.Timestamp,
+    previous: pd.DataFrame | None,
+    with_reasons: bool,
+) -> ScoreResult:
+    """The scoring run; the long reasons frame (ten million rows at scale) only when asked for."""
     as_of = to_utc(as_of)
     persons = prepare_people(people, model)
     pf = persons.frame
@@ -90,15 +112,9 @@ def score_with_reasons(
         *comp.blocks,
         contributions(future, "INFO_FUTURE_EVENTS_IGNORED", 0, "info", count=attached.future[future]),
     ]
-    reasons = combine(blocks)
-    person = reasons["person"].to_numpy()
-    section = reasons["section"].astype(str).to_numpy()
-    pts = reasons["points"].to_numpy()
-    fit_score = np.bincount(person, weights=np.where(np.isin(section, FIT_SECTIONS), pts, 0), minlength=n)
-    intent_score = np.bincount(
-        person, weights=np.where(np.isin(section, INTENT_SECTIONS), pts, 0), minlength=n
-    )
-    fit_score, intent_score = fit_score.astype(np.int64), intent_score.astype(np.int64)
+    reasons = combine(blocks, detail=with_reasons)
+    fit_score = section_sum(reasons, FIT_SECTIONS, n)
+    intent_score = section_sum(reasons, INTENT_SECTIONS, n)
     tiers = qualify.tiers(fit_score, intent_score, comp.complete, model)
     ev_person = ef["person"].to_numpy()
     late_event = intent.late_stage_events(ef, model)
@@ -143,11 +159,11 @@ def score_with_reasons(
     codes = reason_code_lists(reasons, n)
     scores = pd.DataFrame(
         {
-            "person_id": pf["person_id"].astype(str).to_numpy(dtype=object),
-            "record_ids": pd.Series(
-                persons.record_ids, dtype=pd.ArrowDtype(persons.record_ids.type)
-            ).to_numpy(),
-            "as_of": pd.Series([as_of] * n, dtype="datetime64[us, UTC]").to_numpy(),
+            "person_id": pf["person_id"].astype("str"),
+            "record_ids": pd.Series(persons.record_ids, dtype=pd.ArrowDtype(persons.record_ids.type)),
+            "as_of": pd.Series(
+                np.full(n, as_of.tz_convert(None).to_datetime64(), "datetime64[us]")
+            ).dt.tz_localize("UTC"),
             "model_version": model.version,
             "segment": seg_names,
             "fit_score": fit_score,
@@ -166,12 +182,12 @@ def score_with_reasons(
             "handoff_summary": summary,
             "fields_to_ask": comp.fields_to_ask,
             "request": request,
-        }
+        },
+        copy=False,
     )
     scores["reason_codes"] = pd.Series(codes, dtype=pd.ArrowDtype(codes.type))
-    scores["record_ids"] = pd.Series(persons.record_ids, dtype=pd.ArrowDtype(persons.record_ids.type))
     scores = _conform_scores(scores)
-    return ScoreResult(scores, _reason_rows(reasons, scores["person_id"].to_numpy()))
+    return ScoreResult(scores, _reason_rows(reasons, scores["person_id"]) if with_reasons else None)
 
 
 def _conform_scores(scores: pd.DataFrame) -> pd.DataFrame:
@@ -195,22 +211,27 @@ def _conform_scores(scores: pd.DataFrame) -> pd.DataFrame:
     return scores[order]
 
 
-def _reason_rows(reasons: pd.DataFrame, person_ids: np.ndarray) -> pd.DataFrame:
+def _reason_rows(reasons: Contributions, person_ids: pd.Series) -> pd.DataFrame:
     """The breakdown with person ids; strings stay in Arrow (a million people, ten million rows)."""
-    latest = reasons["latest"].to_numpy()
-    latest_at = np.where(
-        latest == np.iinfo(np.int64).min, np.datetime64("NaT"), latest.view("datetime64[ns]")
-    )
-    ids = pc.take(pa.array(person_ids, pa.string()), pa.array(reasons["person"].to_numpy()))
+    latest_at = reasons.latest.view("datetime64[ns]")  # "no time" (int64 min) is NaT
+    ids = pc.take(arrow_strings(person_ids), pa.array(reasons.person))
     return pd.DataFrame(
         {
             "person_id": pd.Series(ids, dtype=pd.ArrowDtype(pa.string())),
-            "code": reasons["code"].to_numpy(),
-            "points": reasons["points"].to_numpy(),
-            "raw_points": reasons["raw_points"].to_numpy(),
-            "section": reasons["section"].to_numpy(),
-            "count": reasons["count"].to_numpy(),
-            "latest_at": pd.Series(latest_at.astype("datetime64[us]")).dt.tz_localize("UTC"),
-            "decay_factor": reasons["decay"].round(4).to_numpy(),
-        }
+            "code": _strings(reasons.names, reasons.code),
+            "points": reasons.points,
+            "raw_points": reasons.raw_points,
+            "section": _strings(np.array(SECTIONS, dtype=object), reasons.section),
+            "count": reasons.count,
+            "latest_at": pd.Series(latest_at.astype("datetime64[us]"), dtype="datetime64[us, UTC]"),
+            "decay_factor": reasons.decay.round(4),
+        },
+        copy=False,  # fresh arrays: no copy into consolidated blocks
     )
+
+
+def _strings(names: np.ndarray, codes: np.ndarray) -> pd.Series | np.ndarray:
+    """names[codes] as a pandas 'str' column, taken in Arrow rather than as Python objects."""
+    if not len(codes):
+        return np.array([], dtype=object)
+    return pd.Series(pc.take(pa.array(names, pa.string()), pa.array(codes)), dtype="str")

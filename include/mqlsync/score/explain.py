@@ -7,6 +7,8 @@ asked, their role, organisation and therapeutic area, so nobody starts from zero
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -33,6 +35,25 @@ TIMELINE_LABELS = {
     "6_12_months": "in 6-12 months",
     "12_plus_months": "in over 12 months",
 }
+# What one event of each type is called in a sentence: (one, several).
+EVENT_NOUNS: dict[str, tuple[str, str]] = {
+    "page_view": ("website visit", "website visits"),
+    "email_open": ("email opened", "emails opened"),
+    "email_click": ("email link clicked", "email links clicked"),
+    "content_download": ("download", "downloads"),
+    "webinar_registered": ("webinar registration", "webinar registrations"),
+    "webinar_attended": ("webinar attended", "webinars attended"),
+    "event_attended": ("conference or booth visit", "conference or booth visits"),
+    "form_submit": ("form sent", "forms sent"),
+    "demo_request": ("demo request", "demo requests"),
+    "evaluation_request": ("evaluation request", "evaluation requests"),
+    "pricing_request": ("pricing or quote request", "pricing or quote requests"),
+    "meeting_request": ("meeting request", "meeting requests"),
+    "sample_request": ("sample request", "sample requests"),
+    "trial_matching_request": ("trial matching request", "trial matching requests"),
+    "evidence_request": ("scientific question", "scientific questions"),
+}
+STAGE_NOUNS = {"early": "educational", "mid": "solution-evaluation", "late": "buying-stage"}
 INFO_LABELS = {
     "INFO_PROFILE_INCOMPLETE": "Required profile fields are missing: cannot be a high-priority MQL",
     "INFO_FUTURE_EVENTS_IGNORED": "Events dated after the scoring time were ignored (data quality)",
@@ -165,6 +186,58 @@ def code_label(code: str, segment: str | None, model: ScoringModel) -> str:
             return f"Older activity counts less: no new scoring activity for {days}+ days"
         return "Older activity counts less (each signal fades with its half-life)"
     return NEGATIVE_LABELS.get(code) or INFO_LABELS.get(code) or code
+
+
+def time_ago(days: float) -> str:
+    """'today', '5 days ago', '3 weeks ago', '14 months ago', '2 years ago': how a rep would say it."""
+    if days < 1:
+        return "today"
+    if days < 2:
+        return "yesterday"
+    if days < 14:
+        return f"{int(days)} days ago"
+    if days < 61:
+        return f"{round(days / 7)} weeks ago"
+    if days < 730:
+        return f"{round(days / 30.44)} months ago"
+    return f"{round(days / 365.25)} years ago"
+
+
+def period(days: float) -> str:
+    """A half-life in words: '30 days', '3 months'."""
+    months = round(days / 30.44)
+    if days < 60:
+        return f"{round(days)} days"
+    return "month" if months == 1 else f"{months} months"
+
+
+def signal_evidence(
+    code: str, count: int, days_since_latest: float | None, points: int, kept: float, model: ScoringModel
+) -> str:
+    """One intent code for a sales rep, e.g. '3 downloads, the latest 14 months ago: worth 6 of 24
+    points today; interest fades by half every 3 months'."""
+    name = code.removeprefix("INTENT_").lower()
+    if name.startswith("stage_"):
+        stage = name.removeprefix("stage_")
+        signal = model.intent.stages.get(stage)
+        times = "once" if count == 1 else f"{count} times"
+        what = f"engaged {times} with {STAGE_NOUNS.get(stage, stage)} content"
+    else:
+        signal = model.intent.events.get(name)
+        one, many = EVENT_NOUNS.get(name, (name.replace("_", " "), name.replace("_", " ")))
+        what = f"{count} {one if count == 1 else many}"
+    if days_since_latest is not None:
+        ago = time_ago(days_since_latest)
+        what += f" {ago}" if count == 1 else f", the latest {ago}"
+    worth = math.floor(points * kept + 0.5)
+    unit = "point" if points == 1 else "points"
+    value = (
+        f"still worth the full {points} {unit}"
+        if worth >= points
+        else f"worth {worth} of {points} {unit} today"
+    )
+    fade = f"; interest fades by half every {period(signal.decay.days)}" if signal is not None else ""
+    return f"{what}: {value}{fade}"
 
 
 def _condition_text(when: object) -> str:

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from mqlsync.score.model import Condition, PenaltyRule, ScoringModel
 from mqlsync.score.people import arrow_strings, ta_bits
-from mqlsync.score.reasons import contributions
+from mqlsync.score.reasons import Contributions, contributions
 
 _CATEGORICAL = {
     "job_functions": "job_function",
@@ -70,7 +70,7 @@ def condition_mask(cols: RuleColumns, when: Condition, rows: np.ndarray, covered
     return mask
 
 
-def fit_contributions(people: pd.DataFrame, segment: np.ndarray, model: ScoringModel) -> list[pd.DataFrame]:
+def fit_contributions(people: pd.DataFrame, segment: np.ndarray, model: ScoringModel) -> list[Contributions]:
     """One block per fit rule: the people of the rule's segment that meet its condition."""
     cols = RuleColumns(people)
     blocks = []
@@ -98,7 +98,7 @@ def _in(series: pd.Series, values: list[str]) -> np.ndarray:
 
 def negative_contributions(
     people: pd.DataFrame, career_views: np.ndarray, model: ScoringModel
-) -> list[pd.DataFrame]:
+) -> list[Contributions]:
     """Personal email, competitor, student, job seeker, contradictory role: each once per person."""
     neg = model.negatives
     title = people["title"].astype("string").str.lower()

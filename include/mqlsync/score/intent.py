@@ -16,8 +16,8 @@ import pandas as pd
 from mqlsync.schemas import CONTENT_STAGES, EVENT_TYPES
 from mqlsync.score.decay import decay_code, decay_factor, round_points
 from mqlsync.score.model import ScoringModel
-from mqlsync.score.reasons import contributions
-from mqlsync.score.taxonomy import asset_column, asset_in, asset_stage
+from mqlsync.score.reasons import Contributions, contributions
+from mqlsync.score.taxonomy import asset_in, asset_stage
 
 NO_TIME = np.iinfo(np.int64).min
 
@@ -80,26 +80,26 @@ def signal_totals(events: pd.DataFrame, model: ScoringModel, book: SignalBook) -
     size = (int(who.max()) + 1) * n_sig if len(who) else 0
     # Dense per (person, signal) sums: O(events), no sort; a few hundred MB at a million people.
     count = np.bincount(key, minlength=size)
-    raw_sum = np.bincount(key, weights=raw, minlength=size)
     dec_sum = np.bincount(
         key, weights=raw * decay_factor(np.concatenate([age[b], age[s]]), book.half_life[sig]), minlength=size
     )
     latest = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(latest, key, np.concatenate([occurred[b], occurred[s]]))
     keys = np.flatnonzero(count)
+    raw_pts = round_points(np.minimum(count[keys] * book.points[keys % n_sig], book.caps[keys % n_sig]))
+    keys, raw_pts = keys[raw_pts > 0], raw_pts[raw_pts > 0]
     sig = keys % n_sig
-    cap = book.caps[sig]
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "person": keys // n_sig,
             "sig": sig,
-            "raw_pts": round_points(np.minimum(raw_sum[keys], cap)),
-            "pts": round_points(np.minimum(dec_sum[keys], cap)),
+            "raw_pts": raw_pts,
+            "pts": round_points(np.minimum(dec_sum[keys], book.caps[sig])),
             "n": count[keys],
             "t": latest[keys],
-        }
+        },
+        copy=False,
     )
-    return out[out["raw_pts"] > 0].reset_index(drop=True)
 
 
 def intent_totals(events: pd.DataFrame, model: ScoringModel, n: int) -> np.ndarray:
@@ -109,7 +109,7 @@ def intent_totals(events: pd.DataFrame, model: ScoringModel, n: int) -> np.ndarr
 
 
 class Intent(NamedTuple):
-    blocks: list[pd.DataFrame]
+    blocks: list[Contributions]
     career_views: np.ndarray
     last_signal: np.ndarray  # ns of the latest scoring event per person, NO_TIME when none
 
@@ -146,27 +146,36 @@ def intent_contributions(
     return Intent(blocks, career_views, last_signal)
 
 
-def _account_surge(events: pd.DataFrame, people: pd.DataFrame, model: ScoringModel) -> pd.DataFrame:
-    """Several people of one organisation on one topic within the window: each of them gets points."""
+def _account_surge(events: pd.DataFrame, people: pd.DataFrame, model: ScoringModel) -> Contributions:
+    """Several people of one organisation on one topic within the window: each of them gets points.
+
+    Accounts and topics are integer codes, so the per-(account, topic) head count is a sort of
+    integers rather than a groupby over ten million strings."""
     rule = model.intent.account
     taxonomy = model.taxonomy_frame
     asset = events["asset"].to_numpy()
     ignored = asset_in(taxonomy, "topic", model.intent.irrelevant_pages.topics, asset)
     keep = (asset >= 0) & ~ignored & (events["age_days"].to_numpy() <= rule.window_days)
+    account_of, _ = pd.factorize(people["account_key"], use_na_sentinel=True)
+    topic_of, topics = pd.factorize(taxonomy["topic"], use_na_sentinel=True)
     person = events["person"].to_numpy()[keep]
-    account = people["account_key"].to_numpy(dtype=object)[person]
-    frame = pd.DataFrame(
-        {"person": person, "account": account, "topic": asset_column(taxonomy, "topic", asset[keep])}
-    )
-    frame = frame.dropna().drop_duplicates()
-    size = frame.groupby(["account", "topic"], sort=False)["person"].transform("size")
-    big = size.to_numpy() >= rule.min_people
-    hot = frame[big].assign(size=size.to_numpy()[big])
-    best = hot.groupby("person", sort=True)["size"].max()
-    return contributions(best.index.to_numpy(), rule.code, rule.points, "account", count=best.to_numpy())
+    topic = topic_of[asset[keep]] if len(topic_of) else np.zeros(0, dtype=np.int64)
+    known = (account_of[person] >= 0) & (topic >= 0)
+    n_topics = max(len(topics), 1)
+    seen = np.zeros(len(people) * n_topics, dtype=bool)  # each person once per topic
+    seen[person[known] * n_topics + topic[known]] = True
+    pairs = np.flatnonzero(seen)
+    who, topic = np.divmod(pairs, n_topics)
+    _, group, size = np.unique(account_of[who] * n_topics + topic, return_inverse=True, return_counts=True)
+    size = size[group]
+    big = size >= rule.min_people
+    best = np.zeros(len(people), dtype=np.int64)
+    np.maximum.at(best, who[big], size[big])
+    hot = np.flatnonzero(best)
+    return contributions(hot, rule.code, rule.points, "account", count=best[hot])
 
 
-def _irrelevant_pages(events: pd.DataFrame, model: ScoringModel, n: int) -> tuple[pd.DataFrame, np.ndarray]:
+def _irrelevant_pages(events: pd.DataFrame, model: ScoringModel, n: int) -> tuple[Contributions, np.ndarray]:
     rule = model.intent.irrelevant_pages
     asset = events["asset"].to_numpy()
     recent = events["age_days"].to_numpy() <= rule.window_days
@@ -180,7 +189,7 @@ def _irrelevant_pages(events: pd.DataFrame, model: ScoringModel, n: int) -> tupl
     who = np.flatnonzero(views > 0)
     pts = np.maximum(views[who] * rule.points_per_view, rule.cap)
     block = contributions(who, "NEG_IRRELEVANT_PAGES", pts, "irrelevant", count=views[who])
-    return block[block["points"] != 0], careers
+    return block.take(block.points != 0), careers
 
 
 def late_stage_events(events: pd.DataFrame, model: ScoringModel) -> np.ndarray:

@@ -16,7 +16,7 @@ from mqlsync.schemas import EVENT_TYPES, FIT_GRADES
 from mqlsync.score.fit import therapeutic_area_state
 from mqlsync.score.model import ScoringModel
 from mqlsync.score.people import ta_bits
-from mqlsync.score.reasons import contributions
+from mqlsync.score.reasons import Contributions, contributions
 
 DQ_LABELS: dict[str, str] = {
     "record_deleted": "the CRM record was deleted",
@@ -32,7 +32,7 @@ DQ_LABELS: dict[str, str] = {
 
 class Disqualified(NamedTuple):
     reason: np.ndarray  # first disqualifier name per person, None when qualified
-    blocks: list[pd.DataFrame]
+    blocks: list[Contributions]
 
 
 def disqualify(
@@ -76,7 +76,7 @@ def disqualify(
 class Completeness(NamedTuple):
     complete: np.ndarray
     fields_to_ask: np.ndarray  # '; '-joined, None when nothing to ask
-    blocks: list[pd.DataFrame]
+    blocks: list[Contributions]
 
 
 def _missing(people: pd.DataFrame, field: str) -> np.ndarray:
@@ -133,7 +133,8 @@ def tiers(
     rank = np.where(complete, rank, np.maximum(rank, best_when_incomplete))
     grade = np.array(FIT_GRADES, dtype=object)[rank]
     level = intent_level(intent_score, model).astype(np.int64)
-    tier = grade.astype(str).astype(object) + level.astype(str).astype(object)
+    names = np.array([g + str(lv) for g in FIT_GRADES for lv in range(1, 5)], dtype=object)
+    tier = names[rank * 4 + level - 1]  # 'A1'..'D4' from a table, not a million string joins
     return Tiers(grade, level, tier)
 
 

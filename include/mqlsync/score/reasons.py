@@ -1,4 +1,4 @@
-"""Reason codes: the long contributions frame every rule writes into, and its per-person lists.
+"""Reason codes: the long contributions table every rule writes into, and its per-person lists.
 
 One row per (person, code) with integer points; a person's score is the sum of their rows, so codes
 always add up. Disqualifier and information codes carry no points and are written without a number.
@@ -27,7 +27,34 @@ FIT_SECTIONS = ("fit", "negative")
 INTENT_SECTIONS = ("intent", "account", "irrelevant", "decay")
 POINTLESS_SECTIONS = ("disqualifier", "info")
 CRM_FIELD_LIMIT = 255
-CONTRIBUTION_COLUMNS = ("person", "code", "points", "raw_points", "section", "count", "latest", "decay")
+
+
+class Contributions:
+    """Contribution rows as parallel numpy arrays: the long table without a DataFrame per block.
+
+    `code` holds positions into `names`, `section` positions into SECTIONS. A DataFrame is built
+    only at the edge (`engine._reason_rows`), because a million people make ten million rows and a
+    frame per block would copy each of them several times."""
+
+    __slots__ = ("code", "count", "decay", "latest", "names", "person", "points", "raw_points", "section")
+
+    def __init__(self, **columns: np.ndarray | None) -> None:
+        for name in self.__slots__:
+            setattr(self, name, columns[name])
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    def take(self, rows: np.ndarray) -> Contributions:
+        """The rows selected by a boolean mask or positions (names are shared)."""
+        return Contributions(
+            names=self.names,
+            **{
+                c: None if getattr(self, c) is None else getattr(self, c)[rows]
+                for c in self.__slots__
+                if c != "names"
+            },
+        )
 
 
 def contributions(
@@ -40,66 +67,75 @@ def contributions(
     count: np.ndarray | None = None,
     latest: np.ndarray | None = None,
     decay: np.ndarray | None = None,
-) -> pd.DataFrame:
+) -> Contributions:
     """A block of contribution rows; a scalar code or points value applies to every person given."""
     n = len(person)
     pts = np.broadcast_to(np.asarray(points, dtype=np.int64), (n,)).copy()
-    codes = (
-        pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[code])
-        if isinstance(code, str)
-        else code
-    )
-    return pd.DataFrame(
-        {
-            "person": np.asarray(person, dtype=np.int64),
-            "code": codes,
-            "points": pts,
-            "raw_points": pts if raw_points is None else np.asarray(raw_points, dtype=np.int64),
-            "section": pd.Categorical.from_codes(
-                np.full(n, SECTIONS.index(section), dtype=np.int8), SECTIONS
-            ),
-            "count": np.ones(n, dtype=np.int64) if count is None else np.asarray(count, dtype=np.int64),
-            "latest": np.full(n, np.iinfo(np.int64).min) if latest is None else np.asarray(latest, np.int64),
-            "decay": np.full(n, 1.0) if decay is None else np.asarray(decay, dtype=np.float64),
-        }
+    if isinstance(code, str):
+        codes, names = np.zeros(n, dtype=np.int64), np.array([code], dtype=object)
+    else:
+        codes = np.asarray(code.codes, dtype=np.int64)
+        names = code.categories.to_numpy(dtype=object)
+    return Contributions(
+        person=np.asarray(person, dtype=np.int64),
+        code=codes,
+        names=names,
+        points=pts,
+        raw_points=pts if raw_points is None else np.asarray(raw_points, dtype=np.int64),
+        section=np.full(n, SECTIONS.index(section), dtype=np.int8),
+        count=np.ones(n, dtype=np.int64) if count is None else np.asarray(count, dtype=np.int64),
+        latest=np.full(n, np.iinfo(np.int64).min) if latest is None else np.asarray(latest, np.int64),
+        decay=np.full(n, 1.0) if decay is None else np.asarray(decay, dtype=np.float64),
     )
 
 
-def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """All blocks in reading order: per person, disqualifiers, then biggest |points| first, then code."""
+SCORE_COLUMNS = ("person", "points", "section")
+DETAIL_COLUMNS = ("raw_points", "count", "latest", "decay")
+
+
+def combine(parts: list[Contributions], *, detail: bool = True) -> Contributions:
+    """All blocks in reading order: per person, disqualifiers, then biggest |points| first, then code.
+
+    Codes are renumbered into one sorted name list, so equal codes from different blocks agree.
+    Without detail the evidence columns (raw points, count, latest, decay) are None: the scores
+    need only codes and points, and at ten million rows each column costs a copy and a shuffle."""
     parts = [p for p in parts if len(p)]
     if not parts:
         return contributions(np.array([], dtype=np.int64), "NONE", 0, "info")
-    names = sorted({str(c) for p in parts for c in p["code"].cat.categories})
+    names = sorted({str(c) for p in parts for c in p.names})
     lookup = pd.Index(names)
-    code = np.concatenate(
-        [lookup.get_indexer(p["code"].cat.categories)[p["code"].cat.codes.to_numpy()] for p in parts]
-    )
-    cols = {
-        c: np.concatenate([p[c].to_numpy() for p in parts])
-        for c in CONTRIBUTION_COLUMNS
-        if c not in ("code", "section")
-    }
-    rank = np.concatenate([p["section"].cat.codes.to_numpy() for p in parts])
+    code = np.concatenate([lookup.get_indexer(p.names)[p.code] for p in parts])
+    cols = {c: np.concatenate([getattr(p, c) for p in parts]) for c in SCORE_COLUMNS}
+    rank = cols["section"]
     info_last = (rank != SECTIONS.index("disqualifier")).astype(np.int64)
     magnitude = 255 - np.minimum(np.abs(cols["points"]), 255)
     key = ((cols["person"] * 2 + info_last) * 256 + magnitude) * (1 << 16) + code
     order = np.argsort(key, kind="stable")
-    frame = pd.DataFrame({c: v[order] for c, v in cols.items()})
-    frame.insert(1, "code", pd.Categorical.from_codes(code[order], categories=names))
-    frame.insert(4, "section", pd.Categorical.from_codes(rank[order], categories=SECTIONS))
-    return frame
+    extra = {
+        c: np.concatenate([getattr(p, c) for p in parts])[order] if detail else None for c in DETAIL_COLUMNS
+    }
+    return Contributions(
+        names=np.array(names, dtype=object),
+        code=code[order],
+        **{c: v[order] for c, v in cols.items()},
+        **extra,
+    )
 
 
-def code_strings(frame: pd.DataFrame) -> pa.Array:
+def section_sum(frame: Contributions, sections: tuple[str, ...], n: int) -> np.ndarray:
+    """Points per person 0..n-1 over the rows of the given sections."""
+    wanted = np.isin(np.arange(len(SECTIONS)), [SECTIONS.index(s) for s in sections])[frame.section]
+    return np.bincount(frame.person[wanted], weights=frame.points[wanted], minlength=n).astype(np.int64)
+
+
+def code_strings(frame: Contributions) -> pa.Array:
     """'FIT_ROLE_DECISION_MAKER:+20' for point rows; the bare code for disqualifier/info rows.
 
     Few distinct (code, points) pairs exist, so each is formatted once and the rows take from them."""
-    cat = frame["code"].cat
-    names = cat.categories.to_numpy(dtype=object)
-    pts = np.clip(frame["points"].to_numpy(), -1000, 1000) + 1000
-    bare = np.isin(frame["section"].cat.codes.to_numpy(), [SECTIONS.index(s) for s in POINTLESS_SECTIONS])
-    combo = (cat.codes.to_numpy().astype(np.int64) * 2001 + pts) * 2 + bare
+    names = frame.names
+    pts = np.clip(frame.points, -1000, 1000) + 1000
+    bare = np.isin(frame.section, [SECTIONS.index(s) for s in POINTLESS_SECTIONS])
+    combo = (frame.code * 2001 + pts) * 2 + bare
     seen = np.bincount(combo, minlength=int(combo.max()) + 1 if len(combo) else 0) > 0
     present = np.flatnonzero(seen)  # dense table instead of a sort: O(rows)
     index = (np.cumsum(seen) - 1)[combo]
@@ -118,9 +154,9 @@ def per_person_lists(person: np.ndarray, values: pa.Array, n: int) -> pa.ListArr
     return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
-def reason_code_lists(frame: pd.DataFrame, n: int) -> pa.ListArray:
+def reason_code_lists(frame: Contributions, n: int) -> pa.ListArray:
     """The ordered reason codes of persons 0..n-1 (frame must come from `combine`)."""
-    return per_person_lists(frame["person"].to_numpy(), code_strings(frame), n)
+    return per_person_lists(frame.person, code_strings(frame), n)
 
 
 def parse_code(code: str) -> tuple[str, int]:

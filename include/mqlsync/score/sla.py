@@ -109,18 +109,19 @@ def sla_due(
     model: ScoringModel,
 ) -> np.ndarray:
     """Deadline (datetime64[ns], NaT when none) for each person with a start time and a target."""
-    names = pd.Series(region, dtype=object).fillna("").astype(str)
+    start_dt = start.astype("datetime64[ns]")
+    due = np.full(len(start), np.iinfo(np.int64).min, dtype=np.int64)
+    started = np.flatnonzero(~np.isnat(start_dt))  # the MQLs: a few percent of everyone
+    names = pd.Series(np.asarray(region, dtype=object)[started], dtype=object).fillna("").astype(str)
     lookup = {r: model.sla.region_calendars.get(r, model.sla.default_calendar) for r in names.unique()}
     per_person = names.map(lookup).to_numpy(dtype=object)
-    hours = sla_hours(queue, tier, request, per_person, model)
-    start_dt = start.astype("datetime64[ns]")
-    start_ns = start_dt.view(np.int64)
-    due = np.full(len(start), np.iinfo(np.int64).min, dtype=np.int64)
-    ready = ~np.isnat(start_dt) & ~np.isnan(hours)
+    hours = sla_hours(queue[started], tier[started], request[started], per_person, model)
+    start_ns = start_dt.view(np.int64)[started]
+    ready = ~np.isnan(hours)
     for name, cal in model.sla.calendars.items():
         rows = np.flatnonzero(ready & (per_person == name))
         if len(rows):
-            due[rows] = add_business_hours(start_ns[rows], hours[rows], cal)
+            due[started[rows]] = add_business_hours(start_ns[rows], hours[rows], cal)
     out = due.view("datetime64[ns]").copy()
     out[due == np.iinfo(np.int64).min] = np.datetime64("NaT")
     return out

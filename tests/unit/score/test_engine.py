@@ -11,6 +11,7 @@ from mqlsync.errors import SchemaError
 from mqlsync.schemas import SCORES, check_frame
 from mqlsync.score.breakdown import diff_reason_codes, explain_change, render_breakdown
 from mqlsync.score.engine import score_people, score_with_reasons
+from mqlsync.score.explain import signal_evidence
 from mqlsync.score.reasons import codes_total, crm_reason_field
 from tests.unit.score.conftest import AS_OF, make_events, make_people
 
@@ -116,7 +117,10 @@ def test_explain_prints_rule_evidence_points_and_decay(model):
     row["record_ids"] = list(row["record_ids"])
     text = render_breakdown(row, result.reasons[result.reasons["person_id"] == "sf_lead:p1"], model)
     assert "+40  INTENT_DEMO_REQUEST" in text
-    assert "Demo requests (1 event, latest 2026-10-31; counts 98% today after ageing)" in text
+    assert (
+        "Demo requests (1 demo request 2 days ago: worth 39 of 40 points today; "
+        "interest fades by half every 2 months)"
+    ) in text
     assert "Trial sponsor (biotech, pharma or device company)" in text
     assert f"Codes add up to {row['score']}" in text
 
@@ -129,3 +133,47 @@ def test_a_score_change_is_explained_by_the_diff_of_reason_codes(model):
     assert sum(d[3] for d in diff) == after["score"] - before["score"]
     text = explain_change(before.to_dict(), after.to_dict())
     assert "INTENT_DEMO_REQUEST (new: +0 -> +40)" in text
+
+
+@pytest.mark.parametrize(
+    ("code", "count", "days", "points", "kept", "text"),
+    [
+        (
+            "INTENT_CONTENT_DOWNLOAD",
+            1,
+            426,
+            6,
+            0.0375,
+            "1 download 14 months ago: worth 0 of 6 points today; interest fades by half every 3 months",
+        ),
+        (
+            "INTENT_CONTENT_DOWNLOAD",
+            4,
+            200,
+            24,
+            0.25,
+            "4 downloads, the latest 7 months ago: worth 6 of 24 points today; interest fades by half every 3 months",
+        ),
+        (
+            "INTENT_STAGE_LATE",
+            2,
+            3,
+            24,
+            1.0,
+            "engaged 2 times with buying-stage content, the latest 3 days ago: still worth the full 24 points; "
+            "interest fades by half every 2 months",
+        ),
+        (
+            "INTENT_PAGE_VIEW",
+            1,
+            0.2,
+            1,
+            1.0,
+            "1 website visit today: still worth the full 1 point; interest fades by half every 30 days",
+        ),
+    ],
+)
+def test_explain_says_how_old_a_signal_is_and_what_it_is_worth_today(
+    model, code, count, days, points, kept, text
+):
+    assert signal_evidence(code, count, days, points, kept, model) == text

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+
+import pandas as pd
 import pytest
 
-from tests.unit.score.conftest import NO_EVENTS, codes, make_people, score
+from mqlsync.schemas import ORGANIZATION_TYPES, PROGRAM_STAGES, THERAPEUTIC_AREAS
+from tests.unit.score.conftest import AS_OF, NO_EVENTS, codes, make_events, make_people, score
 
 
 @pytest.mark.parametrize(
     ("job_function", "code", "points"),
     [
-        ("clinical_operations_director", "FIT_ROLE_DECISION_MAKER", 20),
-        ("procurement", "FIT_ROLE_INFLUENCER", 10),
+        ("clinical_operations_director", "FIT_ROLE_DECISION_MAKER", 30),
+        ("procurement", "FIT_ROLE_INFLUENCER", 15),
         ("clinical_research_coordinator", "FIT_ROLE_USER", 3),
     ],
 )
@@ -23,7 +27,7 @@ def test_buying_role_adds_the_points_of_its_rule(model, job_function, code, poin
 
 def test_clinical_operations_leader_gets_the_role_bonus_on_top_of_decision_maker(model):
     got = codes(score(make_people({}), NO_EVENTS, model).iloc[0])
-    assert got["FIT_ROLE_DECISION_MAKER"] == 20
+    assert got["FIT_ROLE_DECISION_MAKER"] == 30
     assert got["FIT_ROLE_CLINOPS_LEADER"] == 5
 
 
@@ -100,3 +104,52 @@ def test_careers_page_visitor_is_treated_as_a_job_seeker(model):
     got = codes(score(make_people({}), events, model).iloc[0])
     assert got["NEG_JOB_SEEKER"] == -25
     assert got["NEG_IRRELEVANT_PAGES"] == -6
+
+
+def _best_profiles(model, roles: tuple[str, ...]) -> pd.DataFrame:
+    """Every organisation type, programme stage and size for each job function with one of the
+    buying roles, with the most favourable timeline, country and therapeutic areas, in every segment
+    (forced by a campaign touch): the highest fit any such person can reach."""
+    jobs = [job for job, role in model.buying_roles.items() if role in roles]
+    grid = itertools.product(
+        model.segments.items(), jobs, ORGANIZATION_TYPES, [*PROGRAM_STAGES, None], [5, 30, 800, 2_000, 20_000]
+    )
+    rows, events = [], []
+    for i, ((name, seg), job, org, stage, employees) in enumerate(grid, start=1):
+        areas = THERAPEUTIC_AREAS if seg.therapeutic_areas == "all" else seg.therapeutic_areas
+        rows.append(
+            {
+                "job_function": job,
+                "title": job.replace("_", " "),
+                "organization_type": org,
+                "program_stage": stage,
+                "employees": employees,
+                "timeline": "0_3_months",
+                "therapeutic_areas": ";".join(areas),
+                "record_id": f"sf_lead:{name}:{i}",
+                "email": None,
+            }
+        )
+        events.append(
+            {
+                "record_id": f"sf_lead:{name}:{i}",
+                "event_type": "page_view",
+                "asset_id": None,
+                "campaign_id": seg.match.campaign_prefixes[0] + "x",
+                "occurred_at": AS_OF - pd.Timedelta(days=1),
+            }
+        )
+    return score(make_people(*rows), make_events(*events), model)
+
+
+def test_a_hands_on_user_cannot_reach_grade_a_on_organisation_points_alone(model):
+    rows = _best_profiles(model, ("user", "non_buyer"))
+    assert set(rows["segment"]) == set(model.segments)
+    best = rows.groupby("segment")["fit_score"].max()
+    assert (best < model.grades["A"]).all(), best.to_dict()
+    assert not (rows["fit_grade"] == "A").any()
+
+
+def test_a_decision_maker_at_a_fitting_organisation_still_reaches_grade_a(model):
+    rows = _best_profiles(model, ("decision_maker",))
+    assert (rows.groupby("segment")["fit_score"].max() >= model.grades["A"]).all()

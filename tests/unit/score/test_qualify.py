@@ -57,7 +57,7 @@ def test_incomplete_record_cannot_be_a_high_priority_mql_and_lists_fields_to_ask
     assert partial["routing_queue"] != "sales"
 
 
-@pytest.mark.parametrize(("fit", "grade"), [(60, 0), (59, 1), (40, 1), (39, 2), (20, 2), (19, 3), (-5, 3)])
+@pytest.mark.parametrize(("fit", "grade"), [(70, 0), (69, 1), (40, 1), (39, 2), (20, 2), (19, 3), (-5, 3)])
 def test_fit_grade_thresholds_are_inclusive(model, fit, grade):
     assert grade_rank(np.array([fit]), model)[0] == grade
 
