@@ -39,7 +39,8 @@ def test_demo_pulls_stores_and_previews_scores_then_pulls_incrementally(tmp_path
         assert re.search(rf"^{re.escape(source)}\s+[1-9]\d*\s", out, re.M), source
     assert re.search(r"people received: [1-9]\d*, new or changed: [1-9]", out)
     assert "scoring preview with model" in out
-    assert (tmp_path / "data" / "demo" / "reports" / "scores_preview.csv").exists()
+    assert (tmp_path / "data" / "demo" / "reports" / "scores_preview.parquet").exists()
+    assert (tmp_path / "data" / "demo" / "reports" / "scores_preview.reasons.parquet").exists()
     assert (tmp_path / "data" / "demo" / "mqlsync.db").exists()
 
     second = _demo(tmp_path / "data")

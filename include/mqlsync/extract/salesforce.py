@@ -67,7 +67,12 @@ class SalesforceExtractConfig(BaseModel):
     bulk_timeout_seconds: float = Field(default=3_600, gt=0)
     bulk_poll_reserve: int = Field(default=10, ge=0)
     relationship_fields: dict[str, tuple[str, ...]] = Field(
-        default_factory=lambda: {"CampaignMember": ("Campaign.Type",), "Task": ("Who.Type",)}
+        default_factory=lambda: {
+            "CampaignMember": ("Campaign.Type",),
+            "Task": ("Who.Type",),
+            # A Contact's organisation lives on its Account; standard fields only, every org has them.
+            "Contact": ("Account.Name", "Account.NumberOfEmployees"),
+        }
     )
     exclude_fields: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     retries: int = Field(default=8, ge=0)

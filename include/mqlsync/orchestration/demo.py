@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -86,34 +85,47 @@ def pull_report(settings: Settings, run_id: str) -> str:
     return "\n".join(lines)
 
 
-def scoring_preview(settings: Settings, *, as_of: datetime) -> tuple[str, Any]:
-    """Score every stored record with the default model (each record as its own person for now)."""
-    import pandas as pd
-
+def scoring_preview(settings: Settings, *, as_of: datetime, reports: Path) -> str:
+    """Score every stored record with the default model (each record as its own person for now),
+    keep the run in the score history, and write the scores with their reasons sidecar."""
     from mqlsync.schemas import EVENTS, PEOPLE
-    from mqlsync.score import load_model, score_people
-    from mqlsync.store import create_store_engine, read_frame
+    from mqlsync.score import load_model, score_with_reasons
+    from mqlsync.score.command import write_scores
+    from mqlsync.store import create_store_engine, read_frame, record_scoring_run
 
     engine = create_store_engine(settings.store_url)
     with engine.connect() as conn:
         people = read_frame(conn, "people", columns=PEOPLE.names)
         events = read_frame(conn, "events", columns=EVENTS.names)
-    engine.dispose()
     people = people[~people["is_deleted"].astype(bool)].reset_index(drop=True)
     model = load_model(settings.model_path)
-    scores = score_people(people, events, model, as_of=as_of)
+    result = score_with_reasons(people, events, model, as_of=as_of)
+    scores = result.scores
+    with engine.begin() as conn:
+        record_scoring_run(
+            conn, scores, run_id=f"demo_score__{as_of:%Y-%m-%dT%H:%M:%SZ}", dag_id="mqlsync_demo", as_of=as_of
+        )
+    engine.dispose()
+    reports.mkdir(parents=True, exist_ok=True)
+    out = reports / "scores_preview.parquet"
+    write_scores(scores, result.reasons, out)
     share = (
         scores["mql_status"].value_counts().reindex(["mql", "nurture", "new", "disqualified"], fill_value=0)
     )
-    queues = scores.loc[scores["mql_status"] == "mql", "routing_queue"].value_counts()
+    mqls = scores[scores["mql_status"] == "mql"].sort_values(["score", "person_id"], ascending=[False, True])
+    queues = mqls["routing_queue"].value_counts()
     lines = [
         f"scoring preview with model {model.version} as of {as_of:%Y-%m-%d %H:%M} UTC "
         f"({len(people)} live records; identity resolution joins the pipeline later):",
         "  status: " + "   ".join(f"{k} {v}" for k, v in share.items()),
         "  MQLs by queue: " + ("   ".join(f"{k} {v}" for k, v in queues.items()) or "none"),
         "  tiers: " + "   ".join(f"{k} {v}" for k, v in scores["tier"].value_counts().sort_index().items()),
+        f"  written: {out} (and its .reasons.parquet); kept in the score history",
     ]
-    return "\n".join(lines), pd.DataFrame(scores)
+    if len(mqls):
+        top = mqls.iloc[0]["person_id"]
+        lines.append(f"  why the top MQL qualified: mqlsync explain {top} --scores {out}")
+    return "\n".join(lines)
 
 
 @click.command()
@@ -150,10 +162,5 @@ def demo(settings: Settings, people: int, seed: int) -> None:
     if state != "success":
         raise click.ClickException(f"lead_sync ended {state}; see the task logs above")
     as_of = datetime.fromisoformat(str(read_manifest(world)["as_of"]).replace("Z", "+00:00"))
-    preview, scores = scoring_preview(run_settings, as_of=as_of)
-    reports = base / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    scores.to_csv(reports / "scores_preview.csv", index=False)
     click.echo("")
-    click.echo(preview)
-    click.echo(f"  written: {reports / 'scores_preview.csv'}")
+    click.echo(scoring_preview(run_settings, as_of=as_of, reports=base / "reports"))

@@ -7,6 +7,7 @@ evidence and decay, which `explain --scores` reads.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,11 @@ def _with_files(f: Any) -> Any:
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Scores output (.csv or .parquet)."
 )
+@click.option(
+    "--store/--no-store",
+    default=False,
+    help="Also keep this run in the state store's score history (see `explain --history`).",
+)
 @click.pass_context
 def score(
     ctx: click.Context,
@@ -128,6 +134,7 @@ def score(
     model_path: str | None,
     previous: str | None,
     out: str,
+    store: bool,
 ) -> None:
     """Score PEOPLE and EVENTS files as of a time; write Scores and a reasons sidecar."""
     try:
@@ -141,6 +148,48 @@ def score(
         + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
     )
     click.echo(f"wrote {out} and {sidecar}")
+    if store:
+        run_id = store_scores(ctx.obj, result.scores, as_of=as_of)
+        click.echo(f"stored as run {run_id} in the state store")
+
+
+def store_scores(settings: Any, scores: pd.DataFrame, *, as_of: str) -> str:
+    """Keep a CLI scoring run in the score history; the run id names its time and model version."""
+    from mqlsync.score.engine import to_utc
+    from mqlsync.store import create_store_engine, record_scoring_run, upgrade_store
+
+    when = to_utc(as_of).to_pydatetime()
+    version = str(scores["model_version"].iloc[0]) if len(scores) else "none"
+    run_id = f"score__{when:%Y-%m-%dT%H:%M:%SZ}__{version}"
+    engine = create_store_engine(settings.store_url)
+    upgrade_store(engine)
+    with engine.begin() as conn:
+        record_scoring_run(conn, scores, run_id=run_id, dag_id="mqlsync_score_cli", as_of=when)
+    engine.dispose()
+    return run_id
+
+
+def history_report(settings: Any, person_id: str) -> str:
+    """Every stored score of a person, and why each change happened, from the reason-code diffs."""
+    from mqlsync.score.breakdown import explain_change
+    from mqlsync.store import create_store_engine, score_history, upgrade_store
+
+    engine = create_store_engine(settings.store_url)
+    upgrade_store(engine)
+    with engine.connect() as conn:
+        rows = score_history(conn, person_id).to_dict("records")
+    engine.dispose()
+    if not rows:
+        raise click.ClickException(f"person {person_id} has no stored scores (score with --store first)")
+    lines = [f"{len(rows)} stored scores for {person_id}:"]
+    lines += [
+        f"  {r['as_of']:%Y-%m-%d %H:%M} UTC  model {r['model_version']}  score {r['score']}  "
+        f"tier {r['tier']}  {r['mql_status']}  (run {r['run_id']})"
+        for r in rows
+    ]
+    for old, new in itertools.pairwise(rows):
+        lines += ["", explain_change(old, new)]
+    return "\n".join(lines)
 
 
 @click.command()
@@ -161,6 +210,11 @@ def score(
     type=click.Path(exists=True, dir_okay=False),
     help="Model YAML (default: settings).",
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Instead: every score stored for PERSON_ID and why it changed between runs.",
+)
 @click.pass_context
 def explain(
     ctx: click.Context,
@@ -170,10 +224,14 @@ def explain(
     events: str | None,
     as_of: str | None,
     model_path: str | None,
+    history: bool,
 ) -> None:
     """Print the full breakdown of PERSON_ID's score: rule, evidence, points and decay."""
     from mqlsync.score.breakdown import render_breakdown
 
+    if history:
+        click.echo(history_report(ctx.obj, person_id))
+        return
     try:
         model = _model(ctx, model_path)
         if scores_path:

@@ -23,7 +23,7 @@ from mqlsync.store.migrate import downgrade_store, head_revision, store_revision
 from mqlsync.store.quarantine import add_quarantine, read_quarantine
 from mqlsync.store.raw_files import claim_raw_file, mark_raw_file
 from mqlsync.store.runs import finish_run, get_run, start_run
-from mqlsync.store.scores import latest_scores, record_scores
+from mqlsync.store.scores import latest_scores, record_scores, record_scoring_run, score_history
 from mqlsync.store.tables import metadata
 from mqlsync.store.watermarks import Watermark, get_watermark, set_watermark
 
@@ -54,6 +54,8 @@ __all__ = [
     "read_query",
     "record_identities",
     "record_scores",
+    "record_scoring_run",
+    "score_history",
     "set_watermark",
     "start_run",
     "store_revision",

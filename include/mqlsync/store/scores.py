@@ -49,3 +49,25 @@ def latest_scores(
         .order_by(ranked.c.person_id)
     )
     return read_query(conn, stmt)
+
+
+def record_scoring_run(
+    conn: sa.Connection, scores_df: pd.DataFrame, *, run_id: str, dag_id: str, as_of: datetime
+) -> int:
+    """Store one scoring run's Scores as a run of its own (the history `explain --history` reads)."""
+    from mqlsync.store.runs import finish_run, start_run
+
+    start_run(conn, run_id, dag_id=dag_id, data_interval_end=as_of)
+    written = record_scores(conn, scores_df, run_id=run_id)
+    finish_run(conn, run_id, status="success", counts={"scores": written})
+    return written
+
+
+def score_history(conn: sa.Connection, person_id: str) -> pd.DataFrame:
+    """Every stored score of one person, oldest first: a change between runs reads off two rows."""
+    stmt = (
+        sa.select(*scores.c)
+        .where(scores.c.person_id == person_id)
+        .order_by(scores.c.as_of, scores.c.stored_at)
+    )
+    return read_query(conn, stmt)

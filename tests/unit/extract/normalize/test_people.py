@@ -201,3 +201,11 @@ def test_contacts_and_all_sources_combine_into_one_people_table():
     assert sorted(out.accepted["source"]) == ["hubspot", "salesforce", "salesforce"]
     assert normalize_sf_contacts(pd.DataFrame([contact])).accepted.iloc[0]["country"] == "DE"
     check_frame(out.accepted, PEOPLE)
+
+
+def test_contact_takes_its_organisation_and_size_from_its_account():
+    contact = {k: v for k, v in lead(Id="003B").items() if k not in ("Country", "State", "Company", "Status")}
+    contact |= {"MailingCountry": "US", "Account.Name": "Pfizer Inc.", "Account.NumberOfEmployees": "83000"}
+    person = normalize_sf_contacts(pd.DataFrame([contact])).accepted.iloc[0]
+    assert person["company"] == "Pfizer Inc."
+    assert person["employees"] == 83000
