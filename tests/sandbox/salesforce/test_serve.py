@@ -17,7 +17,6 @@ from mqlsync.sandbox.world import ensure_world, read_manifest
 
 @pytest.fixture(scope="module")
 def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("mqlsync.generate")
     return ensure_world(tmp_path_factory.mktemp("world") / "w", people=300, seed=1)
 
 
