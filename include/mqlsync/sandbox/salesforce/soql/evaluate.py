@@ -242,7 +242,7 @@ def date_literal_range(literal: DateLiteral, today: pd.Timestamp) -> tuple[pd.Ti
     """[start, end) in UTC of a relative date literal, with `today` at UTC midnight."""
     day = pd.Timedelta(days=1)
     n = literal.n
-    week = today - pd.Timedelta(days=(today.dayofweek + 1) % 7)  # Salesforce weeks start on Sunday
+    week = today - pd.Timedelta(days=(today.day_of_week + 1) % 7)  # Salesforce weeks start on Sunday
     month = today.replace(day=1)
     ranges = {
         "TODAY": (today, today + day),
