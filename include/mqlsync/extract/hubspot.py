@@ -15,17 +15,13 @@ Objects (see docs/extract.md for why these signals):
   contacts by v4 batch association read (`/crm/v4/associations/{type}/contacts/batch/read`, up to
   1,000 engagements a call).
 
-The search cap: a window whose `total` passes 10,000 is split (`split_search_window`) until every
-piece fits; inside a piece pages are read by keyset (`lastmodifieddate >= last seen`, `after` always
-0, ids already landed at that instant dropped) so a record modified while paging cannot shift an
-offset and be skipped. A page that is one instant from end to end switches to a tie-break on
-`hs_object_id` for that instant, which also handles more than 10,000 records sharing one timestamp.
+Search paging past the 10,000-result cap (split windows, keyset, `hs_object_id` tie-break) is in
+`hubspot_search`; every call is paced, budgeted and retried by `hubspot_calls.HubSpotCaller`.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,22 +29,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mqlsync.crm.budget import ApiBudget
 from mqlsync.crm.hubspot import HubSpotConnection
-from mqlsync.errors import BudgetExhaustedError, CrmTerminalError, CrmTransientError
+from mqlsync.errors import BudgetExhaustedError, CrmTerminalError
+from mqlsync.extract.hubspot_calls import SYSTEM, HubSpotCaller
+from mqlsync.extract.hubspot_search import SEARCH_CAP, cursor_stamp, iter_search
 from mqlsync.extract.landing import Landing, LandingWriter, as_text
-from mqlsync.extract.windows import (
-    ExtractResult,
-    ExtractWindow,
-    SearchWindow,
-    epoch_ms,
-    iso_ms,
-    parse_instant,
-    split_search_window,
-)
+from mqlsync.extract.windows import ExtractResult, ExtractWindow, SearchWindow, epoch_ms, iso_ms
 
-SYSTEM = "hubspot"
 OBJECTS = ("contacts", "form_submissions", "web_events", "emails", "calls", "meetings")
-ENGAGEMENTS = ("emails", "calls", "meetings")
-SEARCH_CAP = 10_000
 BASE_COLUMNS = ["id", "archived", "createdAt", "updatedAt", "archivedAt"]
 CONTACT_PROPERTIES = [
     "email",
@@ -171,7 +158,7 @@ def extract_hubspot(
     if done is not None:
         return ExtractResult.from_dict(done)
     calls_before = budget.calls
-    caller = _Caller(client, budget, config, object_name)
+    caller = HubSpotCaller(client, budget, config, object_name)
     lo = epoch_ms(window.lower) if window.lower is not None else 0
     bounds = SearchWindow(lo, epoch_ms(window.end))
     if object_name == "contacts":
@@ -184,7 +171,7 @@ def extract_hubspot(
         columns = [*BASE_COLUMNS, *ENGAGEMENT_PROPERTIES[object_name], "associations.contacts"]
     writer = landing.writer(SYSTEM, object_name, columns)
     writer.part_rows = config.part_rows
-    tally = _Tally()
+    tally = Tally()
     complete = True
     try:
         if object_name == "contacts":
@@ -214,7 +201,7 @@ def extract_hubspot(
     return ExtractResult.from_dict({**result.to_dict(), "parts": len(manifest["files"])})
 
 
-class _Tally:
+class Tally:
     """Counts and cursors. `safe` is the cursor below which everything is landed (ordered reads)."""
 
     def __init__(self) -> None:
@@ -250,155 +237,12 @@ def object_row(obj: Any, properties: list[str] | tuple[str, ...]) -> dict[str, A
 
 
 # ---- contacts -----------------------------------------------------------------------------------
-def _search_body(
-    window: SearchWindow,
-    cursor: int,
-    config: HubSpotExtractConfig,
-    *,
-    tie_id: int | None,
-    extra_filters: list[dict[str, Any]],
-    properties: list[str],
-    cursor_property: str = "lastmodifieddate",
-) -> dict[str, Any]:
-    if tie_id is None:
-        filters = [
-            {"propertyName": cursor_property, "operator": "GTE", "value": str(cursor)},
-            {"propertyName": cursor_property, "operator": "LT", "value": str(window.hi)},
-        ]
-        sort = cursor_property
-    else:
-        filters = [
-            {"propertyName": cursor_property, "operator": "EQ", "value": str(cursor)},
-            {"propertyName": "hs_object_id", "operator": "GT", "value": str(tie_id)},
-        ]
-        sort = "hs_object_id"
-    return {
-        "filterGroups": [{"filters": filters + extra_filters}],
-        "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
-        "properties": properties,
-        "limit": config.search_page_size,
-        "after": "0",
-    }
-
-
-def iter_search(
-    caller: _Caller,
-    bounds: SearchWindow,
-    tally: _Tally,
-    config: HubSpotExtractConfig,
-    *,
-    properties: list[str],
-    extra_filters: list[dict[str, Any]] | None = None,
-) -> Iterator[Any]:
-    """Objects with their cursor (`caller.cursor_property`) in `bounds`, in cursor order, each once.
-
-    Windows over the cap are split (sized from the probe's `total`); each fitting window is read by
-    keyset. `tally.safe` follows the cursor: everything before it has been yielded.
-    """
-    extra = extra_filters or []
-    pending = [bounds]
-    while pending:
-        window = pending.pop(0)
-        probe = caller.search(
-            _search_body(
-                window,
-                window.lo,
-                config,
-                tie_id=None,
-                extra_filters=extra,
-                properties=properties,
-                cursor_property=caller.cursor_property,
-            )
-        )
-        if probe.total > config.search_cap and window.width > 1:
-            pending[0:0] = split_search_window(window, probe.total, cap=config.search_cap)
-            tally.mode = "search-split"
-            continue
-        yield from _keyset(caller, window, probe, tally, config, properties, extra)
-        tally.safe = window.hi - 1 if tally.safe is None else max(tally.safe, window.hi - 1)
-
-
-def _keyset(
-    caller: _Caller,
-    window: SearchWindow,
-    page: Any,
-    tally: _Tally,
-    config: HubSpotExtractConfig,
-    properties: list[str],
-    extra: list[dict[str, Any]],
-) -> Iterator[Any]:
-    cursor = window.lo
-    seen_at_cursor: set[str] = set()
-    while True:
-        results = page.results or []
-        stamps = [_stamp(r, caller.cursor_property) for r in results]
-        for obj, stamp in zip(results, stamps, strict=True):
-            if stamp == cursor and obj.id in seen_at_cursor:
-                continue
-            if stamp != cursor:
-                cursor, seen_at_cursor = stamp, set()
-            seen_at_cursor.add(obj.id)
-            yield obj
-        if len(results) < config.search_page_size:
-            return
-        if stamps[0] == stamps[-1]:  # a full page of one instant: read that instant by id
-            tally.mode = "search-tie-break"
-            yield from _tie_break(caller, window, stamps[0], results[-1].id, tally, config, properties, extra)
-            cursor, seen_at_cursor = stamps[0] + 1, set()
-        tally.safe = cursor - 1
-        page = caller.search(
-            _search_body(
-                window,
-                cursor,
-                config,
-                tie_id=None,
-                extra_filters=extra,
-                properties=properties,
-                cursor_property=caller.cursor_property,
-            )
-        )
-
-
-def _tie_break(
-    caller: _Caller,
-    window: SearchWindow,
-    stamp: int,
-    after_id: str,
-    tally: _Tally,
-    config: HubSpotExtractConfig,
-    properties: list[str],
-    extra: list[dict[str, Any]],
-) -> Iterator[Any]:
-    last = int(after_id)
-    while True:
-        tally.tie_id = str(last)
-        page = caller.search(
-            _search_body(
-                window,
-                stamp,
-                config,
-                tie_id=last,
-                extra_filters=extra,
-                properties=properties,
-                cursor_property=caller.cursor_property,
-            )
-        )
-        results = page.results or []
-        yield from results
-        if len(results) < config.search_page_size:
-            return
-        last = int(results[-1].id)
-
-
-def _stamp(obj: Any, cursor_property: str = "lastmodifieddate") -> int:
-    value = (obj.properties or {}).get(cursor_property)
-    if value:
-        return epoch_ms(parse_instant(value))
-    return epoch_ms(obj.updated_at)
-
-
 def _pull_contacts(
-    caller: _Caller, bounds: SearchWindow, writer: LandingWriter, tally: _Tally, config: HubSpotExtractConfig
+    caller: HubSpotCaller,
+    bounds: SearchWindow,
+    writer: LandingWriter,
+    tally: Tally,
+    config: HubSpotExtractConfig,
 ) -> None:
     properties = list(config.contact_properties)
     tally.mode = tally.mode or "search"
@@ -407,7 +251,7 @@ def _pull_contacts(
         tally.rows += 1
         if row.get("hs_merged_object_ids"):
             tally.merged += 1
-        tally.see(_stamp(obj))
+        tally.see(cursor_stamp(obj))
         writer.write_rows([row])
     if config.include_archived:
         # The archived list is a scan by id, not by time: a budget stop inside it cannot say which
@@ -423,7 +267,7 @@ def _pull_contacts(
 
 
 def _list_all(
-    caller: _Caller,
+    caller: HubSpotCaller,
     object_type: str,
     properties: list[str],
     *,
@@ -451,7 +295,11 @@ def _list_all(
 
 # ---- signals ------------------------------------------------------------------------------------
 def _pull_form_submissions(
-    caller: _Caller, bounds: SearchWindow, writer: LandingWriter, tally: _Tally, config: HubSpotExtractConfig
+    caller: HubSpotCaller,
+    bounds: SearchWindow,
+    writer: LandingWriter,
+    tally: Tally,
+    config: HubSpotExtractConfig,
 ) -> None:
     """Conversion history of the contacts with conversions changed in the window."""
     tally.mode = "search+batch-history"
@@ -481,10 +329,10 @@ def _pull_form_submissions(
     # The search runs ahead of the history reads by one batch: its own tally, and the safe cursor
     # is the last contact whose history is landed (everything strictly before it).
     searched = iter_search(
-        caller, bounds, _Tally(), config, properties=["lastmodifieddate"], extra_filters=extra
+        caller, bounds, Tally(), config, properties=["lastmodifieddate"], extra_filters=extra
     )
     for obj in searched:
-        batch.append((obj.id, _stamp(obj)))
+        batch.append((obj.id, cursor_stamp(obj)))
         if len(batch) >= config.history_batch_size:
             read(batch)
             tally.safe = batch[-1][1] - 1
@@ -494,7 +342,11 @@ def _pull_form_submissions(
 
 
 def _pull_web_events(
-    caller: _Caller, bounds: SearchWindow, writer: LandingWriter, tally: _Tally, config: HubSpotExtractConfig
+    caller: HubSpotCaller,
+    bounds: SearchWindow,
+    writer: LandingWriter,
+    tally: Tally,
+    config: HubSpotExtractConfig,
 ) -> None:
     """Events with `occurredAt` in `[lo, hi)`, oldest first (`sort=ASCENDING`).
 
@@ -542,11 +394,11 @@ def _pull_web_events(
 
 
 def _pull_engagements(
-    caller: _Caller,
+    caller: HubSpotCaller,
     object_type: str,
     bounds: SearchWindow,
     writer: LandingWriter,
-    tally: _Tally,
+    tally: Tally,
     config: HubSpotExtractConfig,
 ) -> None:
     """Engagements changed in the window by search (as contacts), then their contacts in batches.
@@ -568,109 +420,12 @@ def _pull_engagements(
             tally.rows += 1
             tally.see(stamp)
 
-    searched = iter_search(caller, bounds, _Tally(), config, properties=properties)
+    searched = iter_search(caller, bounds, Tally(), config, properties=properties)
     for obj in searched:
-        batch.append((obj, _stamp(obj, caller.cursor_property)))
+        batch.append((obj, cursor_stamp(obj, caller.cursor_property)))
         if len(batch) >= config.association_batch_size:
             land(batch)
             tally.safe = batch[-1][1] - 1
             batch = []
     if batch:
         land(batch)
-
-
-# ---- calls --------------------------------------------------------------------------------------
-class _Caller:
-    """Every HubSpot call of one task: pacing and budget, retries, rate-limit headers."""
-
-    def __init__(self, conn: HubSpotConnection, budget: ApiBudget, config: HubSpotExtractConfig, obj: str):
-        self.conn = conn
-        self.budget = budget
-        self.config = config
-        self.object_name = obj
-        self.cursor_property = "hs_lastmodifieddate" if obj in ENGAGEMENTS else "lastmodifieddate"
-        self._associations_batch: Any = None
-
-    def call(self, endpoint: str, fn: Callable[[HubSpotConnection], Any], *, search: bool = False) -> Any:
-        attempt = 0
-        while True:
-            self.budget.spend(endpoint, search=search)
-            try:
-                data, _status, headers = self.conn.call(fn, object_name=self.object_name)
-                self.budget.observe_hubspot(headers)
-                return data
-            except CrmTransientError as err:
-                if err.code == "RATE_LIMIT" and "daily" in str(err).lower():
-                    raise BudgetExhaustedError(f"HubSpot daily limit reached: {err}") from err
-                attempt += 1
-                if attempt > self.config.retries:
-                    raise
-                time.sleep(min(self.config.retry_wait * 2 ** (attempt - 1), self.config.retry_wait_max))
-
-    def search(self, body: dict[str, Any]) -> Any:
-        if self.object_name in ("contacts", "form_submissions"):
-            return self.call(
-                "contacts search", lambda c: c.contacts_search.do_search_with_http_info(body), search=True
-            )
-        return self.call(
-            f"{self.object_name} search",
-            lambda c: c.objects_search.do_search_with_http_info(self.object_name, body),
-            search=True,
-        )
-
-    def list_page(self, object_type: str, kwargs: dict[str, Any]) -> Any:
-        if object_type == "contacts":
-            return self.call("contacts list", lambda c: c.contacts_basic.get_page_with_http_info(**kwargs))
-        return self.call(
-            f"{object_type} list", lambda c: c.objects_basic.get_page_with_http_info(object_type, **kwargs)
-        )
-
-    def read_history(self, ids: list[str], prop: str) -> list[Any]:
-        body = {"inputs": [{"id": i} for i in ids], "properties": [prop], "propertiesWithHistory": [prop]}
-        page = self.call("contacts batch read", lambda c: c.contacts_batch.read_with_http_info(body))
-        return list(page.results or [])
-
-    def events_page(self, kwargs: dict[str, Any]) -> Any:
-        return self.call("events", lambda c: c.events.get_page_with_http_info(**kwargs))
-
-    def read_contact_associations(self, object_type: str, ids: list[str]) -> dict[str, list[str]]:
-        """`{engagement id: [contact ids]}` by v4 batch read; an id without contacts is left out.
-
-        HubSpot answers 207 with `NO_ASSOCIATIONS_FOUND` for those ids (not a failure). More than
-        500 contacts on one engagement come in pages: the id is asked again with its `after`.
-        """
-        found: dict[str, list[str]] = {}
-        pending = [{"id": str(i)} for i in ids]
-        while pending:
-            body = {"inputs": pending}
-            page = self.call(
-                f"{object_type} associations batch read",
-                lambda c, b=body: self._batch_associations(c).get_page_with_http_info(
-                    object_type, "contacts", b
-                ),
-            )
-            pending = []
-            for result in page.results or []:
-                source = str(result._from.id)
-                found.setdefault(source, []).extend(str(t.to_object_id) for t in result.to or [])
-                if result.paging and result.paging.next and result.paging.next.after:
-                    pending.append({"id": source, "after": result.paging.next.after})
-            for error in getattr(page, "errors", None) or []:
-                if "NO_ASSOCIATIONS_FOUND" not in str(error.sub_category or ""):
-                    raise CrmTransientError(
-                        f"HubSpot {object_type} association read failed for "
-                        f"{len((error.context or {}).get('fromObjectId', []))} ids: {error.category}",
-                        system=SYSTEM,
-                        object=self.object_name,
-                        code=error.category,
-                    )
-        return found
-
-    def _batch_associations(self, conn: HubSpotConnection) -> Any:
-        # Not cached on HubSpotConnection (crm/ is transport only and has no v4 member yet); built
-        # once per connection client here, because each attribute access builds a new ApiClient.
-        cached = self._associations_batch
-        if cached is None or cached[0] is not conn.client:
-            cached = (conn.client, conn.client.crm.associations.v4.batch_api)
-            self._associations_batch = cached
-        return cached[1]
