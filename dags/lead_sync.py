@@ -1,8 +1,9 @@
 """Hourly lead sync: pull every CRM object changed in the data interval into the raw landing, then
 normalize and store it (people, events, quarantine) and move the watermarks in one transaction.
 
-Each (system, object) is its own mapped task, so one slow or rate-limited object retries alone.
-Scoring, validation and write-back join this DAG in later stages. Logic lives in include/mqlsync.
+Each (system, object) is its own mapped task, so one slow or rate-limited object retries alone. Each
+CRM's extracts run in that CRM's pool (pools.json): HubSpot's rate window is shared by the whole
+portal, so its pool has one slot and the in-task pacer owns the window. Logic lives in include/mqlsync.
 """
 
 from datetime import timedelta
@@ -24,8 +25,15 @@ from mqlsync.orchestration import CRM_RETRIES, DEFAULT_ARGS, steps
 )
 def lead_sync():
     run = task(steps.begin_run)()
-    landed = task(steps.extract, retry_policy=CRM_RETRIES).partial(run=run).expand(source=steps.SOURCES)
-    task(steps.load)(landed, run)
+    extract = {
+        system: task(
+            steps.extract, task_id=f"extract_{system}", pool=f"{system}_api", retry_policy=CRM_RETRIES
+        )
+        .partial(run=run)
+        .expand(source=steps.sources_of(system))
+        for system in ("salesforce", "hubspot")
+    }
+    task(steps.load)(extract["salesforce"], extract["hubspot"], run)
 
 
 lead_sync()

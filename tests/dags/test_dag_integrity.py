@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,19 @@ def test_every_dag_has_owner_tags_and_retries():
             if task.owner in (None, "", "airflow") or task.retries is None or task.retries < 1:
                 problems[f"{dag_id}.{task.task_id}"] = f"owner={task.owner!r} retries={task.retries}"
     assert problems == {}
+
+
+def test_every_pool_a_task_uses_is_declared_in_pools_json():
+    """dag.test() ignores pools, but a scheduler leaves tasks of an undeclared pool waiting forever."""
+    declared = set(json.loads((DAGS_FOLDER.parent / "pools.json").read_text()))
+    used = {
+        task.pool
+        for dag in load_dagbag(DAGS_FOLDER).dags.values()
+        for task in dag.tasks
+        if task.pool != "default_pool"
+    }
+    assert used, "no DAG uses a pool: CRM calls would run unbounded"
+    assert used <= declared, f"pools used but not in pools.json: {sorted(used - declared)}"
 
 
 def test_integrity_check_reports_an_import_error():

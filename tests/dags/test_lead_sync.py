@@ -68,8 +68,8 @@ def _store_frame(settings, table: str) -> pd.DataFrame:
 def test_every_extract_task_and_the_load_succeed(synced):
     for result in (synced["first"], synced["second"]):
         assert result.state == "success", result.task_states
-        extract_states = [s for t, s in result.task_states.items() if t.startswith("extract[")]
-        assert len(extract_states) == 11
+        extract_states = [s for t, s in result.task_states.items() if t.startswith("extract_")]
+        assert len(extract_states) == 11  # 5 Salesforce + 6 HubSpot objects
         assert set(extract_states) == {"success"}
 
 

@@ -45,3 +45,9 @@ def test_project_folders_are_mounted_into_airflow():
     assert {"./dags", "./include", "./data"} <= mounted
     assert (ROOT / "include" / "mqlsync").is_dir()
     assert (ROOT / "Dockerfile").read_text().startswith("# The mqlsync image")
+
+
+def test_airflow_init_imports_the_pools_the_dags_use():
+    init = " ".join(COMPOSE["services"]["airflow-init"]["command"])
+    assert "airflow pools import /opt/mqlsync/pools.json" in init
+    assert "./pools.json:/opt/mqlsync/pools.json" in COMPOSE["x-airflow-common"]["volumes"]

@@ -15,7 +15,12 @@ from mqlsync.log import install_record_redaction
 # Task logs go through Airflow's handlers, not ours: redact records as they are created.
 install_record_redaction()
 
-__all__ = ["SOURCES", "begin_run", "extract", "load"]
+__all__ = ["SOURCES", "begin_run", "extract", "load", "sources_of"]
+
+
+def sources_of(system: str) -> list[dict[str, str]]:
+    """The (system, object) pairs of one CRM: each CRM's extracts share that CRM's pool and limits."""
+    return [source for source in SOURCES if source["system"] == system]
 
 
 def _instant(value: Any) -> datetime | None:
@@ -106,7 +111,9 @@ def extract(source: dict[str, str], run: dict[str, Any]) -> dict[str, Any]:
     return result.to_dict()
 
 
-def load(results: list[dict[str, Any]], run: dict[str, Any]) -> dict[str, Any]:
+def load(
+    salesforce: list[dict[str, Any]], hubspot: list[dict[str, Any]], run: dict[str, Any]
+) -> dict[str, Any]:
     """Normalize and store everything the run landed, then move the watermarks, in one transaction."""
     from mqlsync.extract.landing import Landing
     from mqlsync.extract.load import store_landings
@@ -116,7 +123,7 @@ def load(results: list[dict[str, Any]], run: dict[str, Any]) -> dict[str, Any]:
     from mqlsync.store import create_store_engine, finish_run
 
     settings = get_settings()
-    extracted = [ExtractResult.from_dict(r) for r in results]
+    extracted = [ExtractResult.from_dict(r) for r in [*salesforce, *hubspot]]
     taxonomy = load_taxonomy(settings.taxonomy_path)
     asset_kinds = taxonomy.set_index("asset_id")["kind"] if "asset_id" in taxonomy else taxonomy["kind"]
     run_dir = Landing(settings.data_dir, run["run_id"]).run_dir
