@@ -7,6 +7,8 @@ when the directory has no manifest yet, so restarting the sandbox keeps the same
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import logging
 from pathlib import Path
@@ -31,6 +33,20 @@ def read_system_frames(world_dir: Path, system: str) -> dict[str, pd.DataFrame]:
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} does not exist; run `mqlsync generate` or pass --data")
     return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+
+
+def release_memory() -> None:
+    """Hand memory freed while loading back to the OS (Arrow's pool, then glibc's heap).
+
+    Loading a world builds typed copies of every table and drops the read ones; without this the
+    process keeps those pages (about 1.2 GB more RSS at 1,000,000 people) until the allocators
+    decide to return them.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def world_exists(world_dir: Path) -> bool:

@@ -39,9 +39,12 @@ class SortedByContact:
                     time_col: pd.Series([], dtype="datetime64[ms, UTC]"),
                 }
             )
-        frame = frame.copy()
-        frame[contact_col] = pd.to_numeric(frame[contact_col], errors="coerce").fillna(-1).astype("int64")
-        frame[time_col] = pd.to_datetime(frame[time_col], utc=True)
+        frame = frame.assign(  # not `.copy()`: the sorted frame below is the only full copy kept
+            **{
+                contact_col: pd.to_numeric(frame[contact_col], errors="coerce").fillna(-1).astype("int64"),
+                time_col: pd.to_datetime(frame[time_col], utc=True),
+            }
+        )
         self.frame = frame.sort_values([contact_col, time_col], kind="stable").reset_index(drop=True)
         self.keys = self.frame[contact_col].to_numpy()
 
@@ -51,6 +54,30 @@ class SortedByContact:
             np.searchsorted(self.keys, contact_id, "right"),
         )
         return self.frame.iloc[lo:hi]
+
+
+def time_order(frame: pd.DataFrame, time_col: str, tie_col: str) -> np.ndarray:
+    """Positions of `frame`'s rows in (time, tie) order, missing times last, stable.
+
+    The same order as `frame.sort_values([time_col, tie_col], kind="stable")`, in a fraction of the
+    time: an integer argsort of the instants, then a string sort only of the rows that share one.
+    """
+    instants = np.asarray(frame[time_col].dt.tz_localize(None), dtype="datetime64[ms]")
+    keys = np.where(np.isnat(instants), np.iinfo(np.int64).max, instants.view("int64"))
+    order = np.argsort(keys, kind="stable")
+    if tie_col not in frame or len(order) < 2:
+        return order
+    ordered = keys[order]
+    same = ordered[1:] == ordered[:-1]
+    tied = np.zeros(len(order), dtype=bool)
+    tied[1:] |= same
+    tied[:-1] |= same
+    where = np.flatnonzero(tied)
+    if len(where):
+        rows = order[where]
+        sub = pd.DataFrame({"k": ordered[where], "t": frame[tie_col].array.take(rows)})
+        order[where] = rows[sub.sort_values(["k", "t"], kind="stable").index.to_numpy()]
+    return order
 
 
 def install_conversion_history(store: Store, submissions: SortedByContact) -> None:
@@ -104,14 +131,18 @@ def create_router(store: Store) -> APIRouter:
     router = APIRouter()
     events = SortedByContact(store.web_events, "objectId", "occurredAt")
     submissions = SortedByContact(store.form_submissions, "contact_id", "submitted_at")
+    # The sorted copies are the tables from now on: holding the loaded ones too would keep every web
+    # event twice (about 800 MB at 1,000,000 people).
+    store.web_events, store.form_submissions = events.frame, submissions.frame
     install_conversion_history(store, submissions)
-    cache: dict[str, pd.DataFrame] = {}
+    cache: dict[str, np.ndarray] = {}
 
-    def by_time() -> pd.DataFrame:
-        if "frame" not in cache:
-            keys = ["occurredAt", "id"] if "id" in events.frame else ["occurredAt"]
-            cache["frame"] = events.frame.sort_values(keys, kind="stable")
-        return cache["frame"]
+    def by_time() -> np.ndarray:
+        """Row positions of `events.frame` in (occurredAt, id) order, computed once: 8 bytes per
+        event instead of a second, time-sorted copy of the whole table."""
+        if "order" not in cache:
+            cache["order"] = time_order(events.frame, "occurredAt", "id")
+        return cache["order"]
 
     @router.get("/events/v3/events/event-types")
     async def event_types() -> dict[str, Any]:
@@ -134,10 +165,8 @@ def create_router(store: Store) -> APIRouter:
         limit = read_limit(q.get("limit"), default=MAX_EVENTS_PAGE, maximum=MAX_EVENTS_PAGE)
         object_id = q.get("objectId")
         sorts = q.getlist("sort")
-        if object_id and object_id.isdigit():
-            frame = events.rows(int(object_id))
-        else:  # a time-sorted copy, built once, so sorted pages over millions of events stay cheap
-            frame = by_time() if sorts else events.frame
+        # One contact's rows are sorted by time already; the whole table is sorted by contact.
+        frame = events.rows(int(object_id)) if object_id and object_id.isdigit() else events.frame
         mask = np.ones(len(frame), dtype=bool)
         if q.get("eventType"):
             mask &= (frame["eventType"] == q["eventType"]).to_numpy(dtype=bool)
@@ -150,15 +179,16 @@ def create_router(store: Store) -> APIRouter:
             raise HubSpotHTTPError(
                 400, f"occurredAfter/occurredBefore must be ISO-8601 or epoch ms: {err}"
             ) from err
-        selected = frame[mask]
-        if sorts:  # the real API sorts by occurredAt across objects when asked
-            descending = any(s.upper() == "DESCENDING" or s.startswith("-") for s in sorts)
-            if frame is not cache.get("frame"):  # one contact's rows: sorted by time already
-                selected = selected.sort_values("occurredAt", kind="stable")
-            if descending:
-                selected = selected.iloc[::-1]
+        # Positions of the matching rows in page order; only the page's own rows are ever copied.
+        if sorts and frame is events.frame:  # the real API sorts by occurredAt across objects
+            order = by_time()
+            selected = order[mask[order]]
+        else:
+            selected = np.flatnonzero(mask)
+        if sorts and any(s.upper() == "DESCENDING" or s.startswith("-") for s in sorts):
+            selected = selected[::-1]
         after = int(q["after"]) if (q.get("after") or "").isdigit() else 0
-        page = selected.iloc[after : after + limit]
+        page = frame.iloc[selected[after : after + limit]]
         stamps = format_column(page["occurredAt"])
         results = []
         for i, row in enumerate(page.to_dict("records")):

@@ -22,6 +22,7 @@ from mqlsync.sandbox.hubspot.gate import GateMiddleware, classify, render_fault
 from mqlsync.sandbox.hubspot.limits import RateLimiter, RateLimitPolicy, policy_for
 from mqlsync.sandbox.hubspot.store import Store, read_world
 from mqlsync.sandbox.hubspot.wire import HubSpotHTTPError, error_response
+from mqlsync.sandbox.world import release_memory
 
 DEFAULT_TOKEN = "pat-na1-sandbox"
 
@@ -68,6 +69,9 @@ def create_app(
     app.include_router(owners.create_router(store))
     app.include_router(engagements.create_router(store, index))
     app.include_router(analytics.create_router(store))
+    del loaded  # the store keeps what it needs; drop the read frames before releasing memory
+    if frames is None and world_dir is not None:
+        release_memory()
     if admin:
         app.include_router(
             admin_api.create_router(store, calls=calls, injector=injector, limiter=limiter, tier=tier)

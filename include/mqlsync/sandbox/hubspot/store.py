@@ -79,7 +79,7 @@ class ObjectTable:
 
     # ---- loading -------------------------------------------------------------------------------
     def _prepare(self, raw: pd.DataFrame) -> pd.DataFrame:
-        frame = raw.copy()
+        frame = raw.copy(deep=False)  # copy-on-write: columns kept as read are not duplicated
         if "contact_ids" in frame.columns:
             self._contact_ids = frame.pop("contact_ids")
             self._contact_ids.index = pd.to_numeric(frame["id"]).astype("int64")

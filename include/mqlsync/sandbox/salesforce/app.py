@@ -28,6 +28,7 @@ from mqlsync.sandbox.salesforce.limits import DEFAULT_DAILY_REQUESTS, ApiUsage
 from mqlsync.sandbox.salesforce.org import Org
 from mqlsync.sandbox.salesforce.rest import create_rest_router
 from mqlsync.sandbox.salesforce.store import Clock, Store, wall_clock
+from mqlsync.sandbox.world import release_memory
 
 SYSTEM = "salesforce"
 DEFAULT_SESSION_ID = "00DSB0000000001EAA!AQsandbox.session.mqlsync"
@@ -113,6 +114,7 @@ def create_app(
         store = Store.from_frames(world, clock=clock)
     else:
         store = Store.from_world(Path(world), clock=clock)
+        release_memory()
     injector = faults or FaultInjector()
     calls = calls or CallLog()
     store.calls = calls

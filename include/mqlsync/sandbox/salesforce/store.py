@@ -166,7 +166,7 @@ def build_table(name: str, frame: pd.DataFrame | None, now: pd.Timestamp) -> Tab
     spec = schema.OBJECTS.get(name)
     if frame is None:
         frame = pd.DataFrame({"Id": pd.Series([], dtype="str")})
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     if spec is None:
         prefix = str(frame["Id"].iloc[0])[:3] if len(frame) else "a00"
         spec = ObjectSpec(name, prefix, name)
