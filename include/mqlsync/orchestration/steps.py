@@ -123,7 +123,7 @@ def load(
     from mqlsync.store import create_store_engine, finish_run
 
     settings = get_settings()
-    extracted = [ExtractResult.from_dict(r) for r in [*salesforce, *hubspot]]
+    extracted = [ExtractResult.from_dict(r) for r in [*_every(salesforce), *_every(hubspot)]]
     taxonomy = load_taxonomy(settings.taxonomy_path)
     asset_kinds = taxonomy.set_index("asset_id")["kind"] if "asset_id" in taxonomy else taxonomy["kind"]
     run_dir = Landing(settings.data_dir, run["run_id"]).run_dir
@@ -144,6 +144,12 @@ def load(
         finish_run(conn, run["run_id"], status="success", counts=flat_counts(summary))
     engine.dispose()
     return summary
+
+
+def _every(mapped: Any) -> list[Any]:
+    """A mapped task's results by index: iterating Airflow's lazy sequence reads one past the end and
+    logs a harmless but alarming "XCom not found" error."""
+    return [mapped[i] for i in range(len(mapped))]
 
 
 def flat_counts(summary: dict[str, Any], prefix: str = "") -> dict[str, int]:
