@@ -1,9 +1,10 @@
 """HubSpot CRM v3 emulator: the real hubspot-api-client talks to it unchanged over HTTP.
 
 Start with `create_app` (mqlsync.sandbox.hubspot.app). The modules follow the API's own concepts:
-store (objects as columns), search, contacts (single-record calls), batch, properties, owners,
-engagements (associations), analytics (property history, web events, form submissions),
-limits (rate limits by tier), middleware (auth, faults, call log) and admin (inspection).
+load (world files into frames), store (objects as columns), writes (the portal's write rules),
+search, contacts (single-record calls), batch, properties, owners, engagements (associations),
+analytics (property history, web events, form submissions), limits (rate limits by tier),
+middleware (auth, faults, call log) and admin (inspection).
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from mqlsync.sandbox.hubspot import admin as admin_api
 from mqlsync.sandbox.hubspot import analytics, batch, contacts, engagements, owners, properties, search
 from mqlsync.sandbox.hubspot.gate import GateMiddleware, classify, render_fault
 from mqlsync.sandbox.hubspot.limits import RateLimiter, RateLimitPolicy, policy_for
-from mqlsync.sandbox.hubspot.store import Store, read_world
+from mqlsync.sandbox.hubspot.load import read_world
+from mqlsync.sandbox.hubspot.store import Store
 from mqlsync.sandbox.hubspot.wire import HubSpotHTTPError, error_response
 from mqlsync.sandbox.world import release_memory
 
@@ -38,7 +39,7 @@ def create_app(
     limits: RateLimitPolicy | None = None,
     calls: CallLog | None = None,
 ) -> FastAPI:
-    """The emulator app. `frames` (keys as in store.FILE_NAMES minus `.parquet`) replaces `world_dir`
+    """The emulator app. `frames` (keys as in load.FILE_NAMES minus `.parquet`) replaces `world_dir`
     in tests; `limits` overrides the tier's quotas (tests shrink the 10-second window)."""
     loaded = frames if frames is not None else (read_world(world_dir) if world_dir is not None else {})
     store = Store(loaded)

@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from mqlsync.sandbox.hubspot.contacts import read_json
 from mqlsync.sandbox.hubspot.engagements import canonical_type
 from mqlsync.sandbox.hubspot.schema import FIELD_TYPES, PROPERTY_TYPES, PropertyRegistry, property_definition
-from mqlsync.sandbox.hubspot.store import Store, dtype_for
+from mqlsync.sandbox.hubspot.store import Store
 from mqlsync.sandbox.hubspot.wire import HubSpotHTTPError, format_timestamp, now, parse_bool
+from mqlsync.sandbox.hubspot.writes import dtype_for
 
 REQUIRED = ("name", "label", "type", "fieldType", "groupName")
 
