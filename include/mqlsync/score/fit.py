@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from mqlsync.score.model import Condition, PenaltyRule, ScoringModel
+from mqlsync.score.model import ScoringModel
+from mqlsync.score.model_scoring import Condition, PenaltyRule
 from mqlsync.score.people import arrow_strings, ta_bits
 from mqlsync.score.reasons import Contributions, contributions
 

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from mqlsync.schemas import EVENT_TYPES
-from mqlsync.score.model import COMMERCIAL_QUEUES, Request, ScoringModel
+from mqlsync.score.model import ScoringModel
+from mqlsync.score.model_routing import COMMERCIAL_QUEUES, Request
 from mqlsync.score.taxonomy import asset_column, asset_in, asset_stage
 
 

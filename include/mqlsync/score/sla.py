@@ -16,7 +16,8 @@ import holidays as holiday_lib
 import numpy as np
 import pandas as pd
 
-from mqlsync.score.model import Calendar, ScoringModel
+from mqlsync.score.model import ScoringModel
+from mqlsync.score.model_routing import Calendar
 
 NS_PER_HOUR = 3_600 * 10**9
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mqlsync.score.model import Calendar
+from mqlsync.score.model_routing import Calendar
 from mqlsync.score.sla import add_business_hours
 from tests.unit.score.conftest import make_events, make_people, score
 
