@@ -9,7 +9,7 @@ and the rules a real portal enforces on them, come from `ObjectTableWrites` (wri
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,6 @@ from mqlsync.sandbox.hubspot.wire import (
 )
 from mqlsync.sandbox.hubspot.writes import ObjectTableWrites
 
-SYSTEM = ("__archived", "__createdAt", "__updatedAt", "__archivedAt")
 HistoryProvider = Callable[[int], list[dict[str, Any]]]
 
 
@@ -264,7 +263,3 @@ class Store:
 
     def writes(self) -> dict[str, int]:
         return {t: table.writes for t, table in self.tables.items()}
-
-
-def ids_of(values: Iterable[Any]) -> list[int]:
-    return [int(v) for v in values]
