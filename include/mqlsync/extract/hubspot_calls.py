@@ -1,83 +1,71 @@
-"""Every HubSpot call of one extract task: budget and pacing, retries, rate-limit headers.
+"""The HubSpot reads of one extract task, every call through the one call layer (`crm.calls`).
 
-`HubSpotCaller.call` spends the task's `ApiBudget` before each attempt (which paces it and stops
-the task at its budget), feeds HubSpot's rate-limit headers back to it, retries a `CrmTransientError`
-with capped exponential backoff, and turns the daily limit into `BudgetExhaustedError` (the pull then
-lands what it has, `complete=False`). Its other
-methods are the reads the pulls make: search, list page, batch read with history, web-events page and
-the v4 association batch read.
+`HubSpotCaller` gives each read to a `CrmCaller`: it spends the task's `ApiBudget` before each attempt
+(pacing, budget stop), feeds HubSpot's rate-limit headers back to it, retries a `CrmTransientError`
+per `HubSpotExtractConfig.retries/retry_wait/retry_wait_max`, and raises HubSpot's spent daily limit
+(`policyName` DAILY) as `DailyLimitError`, a `BudgetExhaustedError`: the pull then lands what it has,
+`complete=False`. The reads: search, list page, batch read with history, web-events page and the v4
+association batch read.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mqlsync.crm.budget import ApiBudget
-from mqlsync.crm.hubspot import HubSpotConnection
-from mqlsync.errors import BudgetExhaustedError, CrmTransientError
+from mqlsync.crm.calls import CrmCaller, RetrySettings
+from mqlsync.crm.hubspot import HubSpotCalls, HubSpotConnection
+from mqlsync.errors import CrmTransientError
+from mqlsync.extract.objects import crm_object
 
 if TYPE_CHECKING:  # hubspot.py imports this module
     from mqlsync.extract.hubspot import HubSpotExtractConfig
 
 SYSTEM = "hubspot"
-# Engagements are searched on `hs_lastmodifieddate`; contacts (and their forms) on `lastmodifieddate`.
-ENGAGEMENTS = ("emails", "calls", "meetings")
 
 
 class HubSpotCaller:
-    """Every HubSpot call of one task: pacing and budget, retries, rate-limit headers."""
+    """The HubSpot reads of one task; `calls` (a `CrmCaller`) makes every one of them."""
 
     def __init__(self, conn: HubSpotConnection, budget: ApiBudget, config: HubSpotExtractConfig, obj: str):
         self.conn = conn
         self.budget = budget
         self.config = config
         self.object_name = obj
-        self.cursor_property = "hs_lastmodifieddate" if obj in ENGAGEMENTS else "lastmodifieddate"
+        table_entry = crm_object(SYSTEM, obj)  # the cursor and the CRM object a search reads
+        self.cursor_property = table_entry.cursor
+        self.search_type = table_entry.api_object or obj
+        retry = RetrySettings(retries=config.retries, wait=config.retry_wait, wait_max=config.retry_wait_max)
+        self.calls = CrmCaller(HubSpotCalls(conn), budget, retry=retry, object_name=obj)
         self._associations_batch: Any = None
 
-    def call(self, endpoint: str, fn: Callable[[HubSpotConnection], Any], *, search: bool = False) -> Any:
-        attempt = 0
-        while True:
-            self.budget.spend(endpoint, search=search)
-            try:
-                data, _status, headers = self.conn.call(fn, object_name=self.object_name)
-                self.budget.observe_hubspot(headers)
-                return data
-            except CrmTransientError as err:
-                if err.code == "RATE_LIMIT" and "daily" in str(err).lower():
-                    raise BudgetExhaustedError(f"HubSpot daily limit reached: {err}") from err
-                attempt += 1
-                if attempt > self.config.retries:
-                    raise
-                time.sleep(min(self.config.retry_wait * 2 ** (attempt - 1), self.config.retry_wait_max))
-
     def search(self, body: dict[str, Any]) -> Any:
-        if self.object_name in ("contacts", "form_submissions"):
-            return self.call(
+        if self.search_type == "contacts":  # contacts have their own API in the SDK
+            return self.calls.call(
                 "contacts search", lambda c: c.contacts_search.do_search_with_http_info(body), search=True
             )
-        return self.call(
-            f"{self.object_name} search",
-            lambda c: c.objects_search.do_search_with_http_info(self.object_name, body),
+        return self.calls.call(
+            f"{self.search_type} search",
+            lambda c: c.objects_search.do_search_with_http_info(self.search_type, body),
             search=True,
         )
 
     def list_page(self, object_type: str, kwargs: dict[str, Any]) -> Any:
         if object_type == "contacts":
-            return self.call("contacts list", lambda c: c.contacts_basic.get_page_with_http_info(**kwargs))
-        return self.call(
+            return self.calls.call(
+                "contacts list", lambda c: c.contacts_basic.get_page_with_http_info(**kwargs)
+            )
+        return self.calls.call(
             f"{object_type} list", lambda c: c.objects_basic.get_page_with_http_info(object_type, **kwargs)
         )
 
     def read_history(self, ids: list[str], prop: str) -> list[Any]:
         body = {"inputs": [{"id": i} for i in ids], "properties": [prop], "propertiesWithHistory": [prop]}
-        page = self.call("contacts batch read", lambda c: c.contacts_batch.read_with_http_info(body))
+        page = self.calls.call("contacts batch read", lambda c: c.contacts_batch.read_with_http_info(body))
         return list(page.results or [])
 
     def events_page(self, kwargs: dict[str, Any]) -> Any:
-        return self.call("events", lambda c: c.events.get_page_with_http_info(**kwargs))
+        return self.calls.call("events", lambda c: c.events.get_page_with_http_info(**kwargs))
 
     def read_contact_associations(self, object_type: str, ids: list[str]) -> dict[str, list[str]]:
         """`{engagement id: [contact ids]}` by v4 batch read; an id without contacts is left out.
@@ -89,7 +77,7 @@ class HubSpotCaller:
         pending = [{"id": str(i)} for i in ids]
         while pending:
             body = {"inputs": pending}
-            page = self.call(
+            page = self.calls.call(
                 f"{object_type} associations batch read",
                 lambda c, b=body: self._batch_associations(c).get_page_with_http_info(
                     object_type, "contacts", b

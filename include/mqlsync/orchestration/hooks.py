@@ -10,6 +10,10 @@ sandbox and a real org is therefore only a connection change.
 `hubspot_default` goes through `HubSpotHook`, a small hook of ours around hubspot-api-client: the
 token is the connection password, a host makes it the sandbox (`HubSpotConnectionConfig.from_connection`).
 
+A connection that cannot work (not defined, invalid fields, refused at login) raises
+`CrmConnectionError`, a terminal error naming the connection id and the fix, so the task fails at
+once instead of being retried.
+
 Outside Airflow (CLI, notebooks, tests) `salesforce_from_settings` / `hubspot_from_settings` read the
 same connection from the `AIRFLOW_CONN_<ID>` environment variable (URI or JSON form), so one
 definition serves both. Airflow itself is imported inside functions only.
@@ -24,8 +28,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mqlsync.crm.hubspot import HubSpotConnection, HubSpotConnectionConfig
-from mqlsync.crm.salesforce import SalesforceConnectionConfig, SandboxSession, connect_salesforce
-from mqlsync.errors import ConfigError
+from mqlsync.crm.salesforce import (
+    SalesforceConnectionConfig,
+    SandboxSession,
+    connect_salesforce,
+    login_refused,
+    salesforce_kwargs,
+)
+from mqlsync.errors import ConfigError, CrmConnectionError
 
 if TYPE_CHECKING:
     from simple_salesforce import Salesforce
@@ -39,19 +49,42 @@ def _base_hook() -> type:
     return BaseHook
 
 
+def airflow_connection(conn_id: str, *, system: str) -> Any:
+    """The Airflow connection `conn_id`; a missing one is a `CrmConnectionError` saying how to add it."""
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        return _base_hook().get_connection(conn_id)
+    except AirflowNotFoundException as err:
+        raise CrmConnectionError(
+            conn_id,
+            ["not defined in Airflow (no connection, secrets backend entry or AIRFLOW_CONN_ variable)"],
+            fix=(
+                f"add connection {conn_id} (Admin > Connections, or AIRFLOW_CONN_{conn_id.upper()} as a "
+                "URI or JSON; see docs/extract.md)"
+            ),
+            system=system,
+        ) from err
+
+
 def salesforce_from_airflow(conn_id: str = "salesforce_default") -> Salesforce:
     """A `Salesforce` client from an Airflow connection through the provider's SalesforceHook."""
     from airflow.providers.salesforce.hooks.salesforce import SalesforceHook
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
-    conn = _base_hook().get_connection(conn_id)
+    conn = airflow_connection(conn_id, system="salesforce")
     extra = dict(conn.extra_dejson or {})
     config = SalesforceConnectionConfig.from_connection(
-        host=conn.host, login=conn.login, password=conn.password, extra=extra
+        host=conn.host, login=conn.login, password=conn.password, extra=extra, conn_id=conn_id
     )  # validates the connection and tells a sandbox from a real org
+    salesforce_kwargs(config)  # no usable auth: CrmConnectionError before the provider guesses
     session = SandboxSession(config.sandbox_url) if config.sandbox_url else None
     session_id = config.session_id.get_secret_value() if config.session_id else None
     hook = SalesforceHook(salesforce_conn_id=conn_id, session_id=session_id, session=session)
-    return hook.get_conn()
+    try:
+        return hook.get_conn()
+    except SalesforceAuthenticationFailed as err:
+        raise login_refused(conn_id, err) from err
 
 
 def _make_hubspot_hook() -> type:
@@ -72,7 +105,7 @@ def _make_hubspot_hook() -> type:
 
         def get_conn(self) -> HubSpotConnection:
             if self._conn is None:
-                connection = self.get_connection(self.hubspot_conn_id)
+                connection = airflow_connection(self.hubspot_conn_id, system="hubspot")
                 self._conn = HubSpotConnection(HubSpotConnectionConfig.from_connection(connection))
             return self._conn
 
@@ -113,6 +146,7 @@ def connection_from_env(conn_id: str, environ: dict[str, str] | None = None) -> 
         extra = values.get("extra") or {}
         extra = json.loads(extra) if isinstance(extra, str) else extra
         return SimpleNamespace(
+            conn_id=conn_id,
             conn_type=values.get("conn_type"),
             host=values.get("host"),
             port=values.get("port"),
@@ -124,6 +158,7 @@ def connection_from_env(conn_id: str, environ: dict[str, str] | None = None) -> 
     query = dict(parse_qsl(parts.query))
     extra = json.loads(query.pop("__extra__")) if "__extra__" in query else query
     return SimpleNamespace(
+        conn_id=conn_id,
         conn_type=parts.scheme.replace("-", "_"),
         host=unquote(parts.hostname) if parts.hostname else None,
         port=parts.port,
@@ -142,9 +177,18 @@ def salesforce_from_settings(
     settings = settings or get_settings()
     conn = connection_from_env(settings.salesforce_conn_id, environ)
     config = SalesforceConnectionConfig.from_connection(
-        host=conn.host, login=conn.login, password=conn.password, extra=conn.extra_dejson
+        host=conn.host,
+        login=conn.login,
+        password=conn.password,
+        extra=conn.extra_dejson,
+        conn_id=settings.salesforce_conn_id,
     )
-    return connect_salesforce(config)
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
+
+    try:
+        return connect_salesforce(config)
+    except SalesforceAuthenticationFailed as err:
+        raise login_refused(config.conn_id, err) from err
 
 
 def hubspot_from_settings(
