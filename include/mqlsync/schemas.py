@@ -1,4 +1,4 @@
-"""The canonical table contracts of DESIGN.md section 3: people, events, scores.
+"""The canonical table contracts of DESIGN.md section 3: people, events, scores, and quarantine.
 
 One definition per table, used everywhere: pyarrow types for Parquet and the state store, closed
 vocabularies for the columns that have one. `check_frame` reports every problem at once with sample
@@ -103,6 +103,8 @@ PROGRAM_STAGES: tuple[str, ...] = (
 )
 TIMELINES: tuple[str, ...] = ("0_3_months", "3_6_months", "6_12_months", "12_plus_months", "unknown")
 CONTENT_STAGES: tuple[str, ...] = ("early", "mid", "late")
+# The stages that can quarantine a row (see QUARANTINE); a new stage adds its name here.
+QUARANTINE_STAGES: tuple[str, ...] = ("normalize", "validate", "resolve", "score", "writeback")
 
 UTC_TS = pa.timestamp("us", tz="UTC")
 
@@ -217,7 +219,22 @@ SCORES = TableContract(
     ),
 )
 
-CONTRACTS: dict[str, TableContract] = {c.name: c for c in (PEOPLE, EVENTS, SCORES)}
+QUARANTINE = TableContract(
+    name="quarantine",
+    id_column="record_id",
+    doc="Rows a stage could not accept (or kept with a note): which check, why, and the row as it was.",
+    columns=(
+        Column("stage", pa.string(), nullable=False, allowed=QUARANTINE_STAGES),
+        Column("table_name", pa.string(), nullable=False, doc="the contract the row was meant for"),
+        Column("record_id", pa.string(), doc="source-qualified id; null when the row has none"),
+        Column("check", pa.string(), nullable=False, doc="stable upper-case code, e.g. MALFORMED_TIMESTAMP"),
+        Column("reason", pa.string(), nullable=False, doc="human-readable: what was seen, what is allowed"),
+        Column("row", pa.string(), doc="JSON text snapshot of the row, each value cut to a maximum length"),
+    ),
+)
+QUARANTINE_COLUMNS: tuple[str, ...] = tuple(QUARANTINE.names)
+
+CONTRACTS: dict[str, TableContract] = {c.name: c for c in (PEOPLE, EVENTS, SCORES, QUARANTINE)}
 
 _SAMPLE = 5
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from mqlsync.extract.normalize.cleaning import quarantine_rows
 from mqlsync.store.identities import read_identities, record_identities
-from mqlsync.store.quarantine import add_quarantine, read_quarantine
+from mqlsync.store.quarantine import read_quarantine, record_quarantine
 from mqlsync.store.raw_files import claim_raw_file, mark_raw_file
 from mqlsync.store.runs import start_run
 from tests.store.samples import T0, events_frame
@@ -19,21 +20,27 @@ def _run(engine: sa.Engine, run_id: str = "r1") -> None:
 
 def test_quarantine_keeps_row_check_and_reason(store_engine: sa.Engine) -> None:
     _run(store_engine)
-    bad = events_frame(2).assign(
-        check=["event_type_known", "occurred_at_present"], reason=["unknown type", "null"]
-    )
+    bad = events_frame(2)
     bad["event_type"] = bad["event_type"].astype(object)
     bad.loc[0, "event_type"] = "fax_received"
+    rows = quarantine_rows(
+        bad,
+        stage="validate",
+        table_name="events",
+        check=pd.Series(["EVENT_TYPE_KNOWN", "OCCURRED_AT_PRESENT"], index=bad.index),
+        reason=pd.Series(["unknown type", "null"], index=bad.index),
+        id_column="event_id",
+    )
     with store_engine.begin() as conn:
-        assert add_quarantine(conn, bad, run_id="r1", stage="validate", table_name="events") == 2
+        assert record_quarantine(conn, rows, run_id="r1").new == 2
         back = read_quarantine(conn, run_id="r1", table_name="events")
     assert back["record_id"].tolist() == ["ev0", "ev1"]
-    assert back["check"].tolist() == ["event_type_known", "occurred_at_present"]
+    assert back["check"].tolist() == ["EVENT_TYPE_KNOWN", "OCCURRED_AT_PRESENT"]
     snapshot = back["row"].iloc[0]
     assert snapshot["event_type"] == "fax_received"
     assert snapshot["campaign_id"] is None
     assert pd.Timestamp(snapshot["occurred_at"]) == T0
-    assert str(back["created_at"].dtype) == "datetime64[us, UTC]"
+    assert str(back["first_seen_at"].dtype) == "datetime64[us, UTC]"
 
 
 def test_identities_map_records_to_people(store_engine: sa.Engine) -> None:

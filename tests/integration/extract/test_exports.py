@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mqlsync.extract.exports import load_exports, read_export, scan_export_folder, store_quarantine
+from mqlsync.extract.exports import load_exports, read_export, scan_export_folder
 from mqlsync.schemas import EVENTS, check_frame
-from mqlsync.store import read_frame, start_run, upsert_frame
+from mqlsync.store import read_frame, record_quarantine, start_run, upsert_frame
 
 MARKETO_HEADER = (
     '"marketoGUID","leadId","email","activityDate","activityTypeId","activityTypeName","campaignId",'
@@ -108,7 +108,7 @@ def test_load_exports_reads_each_file_once_and_keeps_quarantine(tmp_path, store_
         start_run(conn, "run-1", dag_id="test")
         first = load_exports(conn, folder, run_id="run-1")
         upsert_frame(conn, "events", first.events, run_id="run-1")
-        stored = store_quarantine(conn, first.quarantined, run_id="run-1")
+        stored = record_quarantine(conn, first.quarantined, run_id="run-1").new
     assert sorted(first.files["status"]) == ["failed", "loaded", "loaded"]
     assert len(first.events) == 3
     assert stored == len(first.quarantined) == 3

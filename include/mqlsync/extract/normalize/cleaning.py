@@ -1,4 +1,4 @@
-"""Coercion shared by every source: text, emails, timestamps, booleans, numbers, and the quarantine log.
+"""Coercion shared by every source: text, emails, timestamps, booleans, numbers, and quarantine rows.
 
 Raw landing frames hold either typed values (the generator's Parquet) or the API's strings
 (`2024-05-01T12:00:00.000+0000`, `"true"`, epoch milliseconds); every function here accepts both.
@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from mqlsync.errors import SchemaError
+from mqlsync.schemas import QUARANTINE, QUARANTINE_COLUMNS, conform_frame
 
 MAX_TEXT = 10_000
 """Longest text kept in a canonical column; longer values are cut and noted (check TRUNCATED)."""
 MAX_SNAPSHOT_VALUE = 1_000
 """Longest value kept per field in a quarantine row's JSON snapshot."""
-QUARANTINE_COLUMNS: tuple[str, ...] = ("record_id", "table_name", "check", "reason", "row")
 
 # C0/C1 control characters except tab/newline (which become spaces), plus bidi overrides, which can
 # disguise a value on screen; zero-width joiners stay because scripts like Devanagari need them.
@@ -42,16 +42,20 @@ class Normalized(NamedTuple):
 
 
 class QuarantineLog:
-    """Collects quarantine entries for one raw frame; `frame()` renders them with row snapshots.
+    """Collects quarantine entries for one raw frame; `frame()` renders them as QUARANTINE rows with
+    row snapshots, all with the same `stage`.
 
     An entry either removes the row from the accepted output (`drop=True`: the row cannot be mapped
     into the contract) or is a note on a row that is kept (e.g. a country that was set to null).
     """
 
-    def __init__(self, raw: pd.DataFrame, *, table_name: str, record_ids: pd.Series) -> None:
+    def __init__(
+        self, raw: pd.DataFrame, *, table_name: str, record_ids: pd.Series, stage: str = "normalize"
+    ) -> None:
         self.raw = raw
         self.table_name = table_name
         self.record_ids = record_ids
+        self.stage = stage
         self.dropped = pd.Series(False, index=raw.index)
         self._entries: list[tuple[pd.Series, str, str | pd.Series]] = []
 
@@ -71,6 +75,7 @@ class QuarantineLog:
             parts.append(
                 pd.DataFrame(
                     {
+                        "stage": self.stage,
                         "record_id": self.record_ids.loc[idx].astype("string"),
                         "table_name": self.table_name,
                         "check": check,
@@ -80,19 +85,53 @@ class QuarantineLog:
                     index=idx,
                 )
             )
-        return concat_quarantine(parts)
+        return concat_quarantine(parts, stage=self.stage)
 
 
 def empty_quarantine() -> pd.DataFrame:
+    """A zero-row QUARANTINE frame (every column `string`)."""
     return pd.DataFrame({c: pd.Series(dtype="string") for c in QUARANTINE_COLUMNS})
 
 
-def concat_quarantine(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if not p.empty]
+def concat_quarantine(parts: Iterable[pd.DataFrame], *, stage: str = "normalize") -> pd.DataFrame:
+    """One QUARANTINE frame from `parts`; a part without a `stage` column gets `stage`.
+
+    Raises SchemaError if a part breaks the contract (a missing check or reason, an unknown stage)."""
+    parts = [p if "stage" in p.columns else p.assign(stage=stage) for p in parts if not p.empty]
     if not parts:
         return empty_quarantine()
-    out = pd.concat(parts, ignore_index=True)
-    return out[list(QUARANTINE_COLUMNS)].astype("string")
+    return conform_frame(pd.concat(parts, ignore_index=True), QUARANTINE)
+
+
+def quarantine_rows(
+    rows: pd.DataFrame,
+    *,
+    stage: str,
+    table_name: str,
+    check: str | pd.Series,
+    reason: str | pd.Series,
+    id_column: str | None,
+) -> pd.DataFrame:
+    """One QUARANTINE row per row of `rows` (e.g. each row of a table that failed a check), with the
+    row's snapshot. `check` and `reason` are one value or a Series aligned with `rows`; `record_id`
+    comes from `id_column` (null when None or missing). `rows` is not changed."""
+    ids = (
+        rows[id_column].astype("string")
+        if id_column is not None and id_column in rows.columns
+        else pd.Series(pd.NA, index=rows.index, dtype="string")
+    )
+    entries = pd.DataFrame(
+        {
+            "stage": stage,
+            "table_name": table_name,
+            "record_id": ids,
+            "check": check.loc[rows.index].astype(str) if isinstance(check, pd.Series) else check,
+            "reason": reason.loc[rows.index].astype(str) if isinstance(reason, pd.Series) else reason,
+            "row": snapshot_rows(rows),
+        },
+        index=rows.index,
+    )
+    return concat_quarantine([entries], stage=stage)
 
 
 def snapshot_rows(rows: pd.DataFrame) -> list[str]:
