@@ -8,7 +8,8 @@ the sandbox's own records, with the calls each took against the minimum the page
    real rate limits, real pacing) and build the clients the way `orchestration.hooks` does without
    Airflow (`*_from_settings` on the pair's `AIRFLOW_CONN_*` values).
 3. Run 1: `extract_source` for every entry of `SOURCES` (the same window rules as `steps.extract`),
-   then `store_landings` in one transaction on a SQLite state store (as `steps.load`).
+   then `normalize_run` and `store_tables` (one transaction) on a SQLite state store, through the
+   run folder as `steps.normalize` and `steps.store` do.
 4. Edit, delete and archive records through the real clients (simple-salesforce, hubspot-api-client).
 5. Run 2: the incremental extract and load from the stored watermarks.
 6. Compare the store with the emulators' own tables, by id: every Lead / Contact / HubSpot contact is
@@ -37,14 +38,16 @@ import pandas as pd
 import urllib3
 
 from mqlsync.crm.budget import ApiBudget
+from mqlsync.extract.exports import read_file_states
 from mqlsync.extract.landing import Landing, read_landing
-from mqlsync.extract.load import store_landings
+from mqlsync.extract.load import checked_ids_by_stage, normalize_run, store_tables
 from mqlsync.extract.sources import SOURCES, extract_source
 from mqlsync.extract.windows import ExtractResult, ExtractWindow
 from mqlsync.orchestration.hooks import hubspot_from_settings, salesforce_from_settings
+from mqlsync.run_folder import RunFolder
 from mqlsync.sandbox.server import serve_both
 from mqlsync.sandbox.world import ensure_world
-from mqlsync.score.taxonomy import load_taxonomy
+from mqlsync.score.taxonomy import asset_kinds
 from mqlsync.settings import load_settings
 from mqlsync.store import (
     create_store_engine,
@@ -116,13 +119,21 @@ def run_extract(
             SourceRun(run_id, f"{system}/{obj}", result, calls, minimum_calls(result, truth), seconds)
         )
         print(f"  {run_id} {system}/{obj}: {result.rows:,} rows, {result.calls} calls ({seconds:.1f} s)")
-    taxonomy = load_taxonomy(settings.taxonomy_path)
-    asset_kinds = taxonomy.set_index("asset_id")["kind"] if "asset_id" in taxonomy else taxonomy["kind"]
     started = time.perf_counter()
+    extracted = [r.result for r in runs]
+    with engine.connect() as conn:
+        known = read_file_states(conn)
+    out = normalize_run(extracted, known_export_sha256=known, asset_kinds=asset_kinds(settings.taxonomy_path))
+    stage = RunFolder(settings.data_dir, run_id).write(
+        "normalized", {**out.tables._asdict(), "export_files": out.export_files}
+    )
+    tables = {name: stage.read(name) for name in stage.tables}
+    checked = checked_ids_by_stage(
+        {"normalize": {n: tables[n] for n in ("people", "events", "first_touches")}},
+        {"normalize": tables["quarantine"]},
+    )
     with engine.begin() as conn:
-        counts = store_landings(
-            conn, [r.result for r in runs], run_id=run_id, asset_kinds=asset_kinds
-        ).to_dict()
+        counts = store_tables(conn, tables, checked=checked, extracted=extracted, run_id=run_id).to_dict()
         finish_run(
             conn, run_id, status="success", counts={"people": counts["people"], "events": counts["events"]}
         )

@@ -3,7 +3,8 @@
 `scan_export_folder` checksums every `*.csv` and skips what was already read; `read_export` detects
 the platform by header and turns one file into events and quarantine rows, never raising on bad
 input; `load_exports` does both against the state store inside the caller's transaction. The format
-is documented in docs/activity-exports.md.
+is documented in docs/activity-exports.md. Quarantine rows are QUARANTINE rows of stage `normalize`;
+`mqlsync.store.quarantine.record_quarantine` stores them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from mqlsync.extract.normalize.activities import (
     normalize_pardot_activities,
 )
 from mqlsync.extract.normalize.cleaning import (
-    MAX_SNAPSHOT_VALUE,
     concat_quarantine,
     empty_quarantine,
     snapshot_rows,
@@ -37,6 +37,8 @@ from mqlsync.schemas import EVENTS, empty_frame
 
 MAX_FIELD = 1_000_000
 """Longest CSV field accepted (csv's own default is 131,072); longer fields make the row malformed."""
+STAGE = "normalize"
+"""The quarantine stage of every row this module quarantines (reading an export is normalizing it)."""
 PLATFORMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "marketo": (MARKETO_REQUIRED, MARKETO_COLUMNS),
     "pardot": (PARDOT_REQUIRED, PARDOT_COLUMNS),
@@ -98,19 +100,24 @@ def scan_export_folder(
 
 
 def _file_quarantine(file: ExportFile, check: str, reason: str, **details: object) -> pd.DataFrame:
-    row = {"path": str(file.path), "sha256": file.sha256, "size": file.size, **details}
+    # Lists (header names) go into the snapshot as JSON text, so cutting a long value cuts a string
+    # inside the snapshot, never the snapshot's own JSON.
+    listed = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in details.items()}
+    row = {"path": str(file.path), "sha256": file.sha256, "size": file.size, **listed}
     return concat_quarantine(
         [
             pd.DataFrame(
                 {
+                    "stage": [STAGE],
                     "record_id": [f"file:{file.path.name}"],
                     "table_name": ["exports"],
                     "check": [check],
                     "reason": [reason],
-                    "row": [json.dumps(row, ensure_ascii=False, default=str)[: MAX_SNAPSHOT_VALUE * 4]],
+                    "row": snapshot_rows(pd.DataFrame([row])),
                 }
             )
-        ]
+        ],
+        stage=STAGE,
     )
 
 
@@ -172,7 +179,7 @@ def read_export(file: ExportFile | Path, *, asset_kinds: pd.Series | None = None
             empty_frame(EVENTS), parsed.quarantined_rows, parsed.file_problem, parsed.platform, 0
         )
     result = _normalizers[str(parsed.platform)](parsed.rows, asset_kinds=asset_kinds)
-    quarantined = concat_quarantine([parsed.quarantined_rows, result.quarantined])
+    quarantined = concat_quarantine([parsed.quarantined_rows, result.quarantined], stage=STAGE)
     return ExportRead(result.accepted, quarantined, None, parsed.platform, parsed.count)
 
 
@@ -219,7 +226,8 @@ def parse_export(file: ExportFile | Path) -> ParsedExport:
     width = len(header)
     body = [r for r in rows[1:] if r]  # a blank line is not a row
     good = [r for r in body if len(r) == width]
-    bad = [r for r in body if len(r) != width]
+    bad_at = [n for n, r in enumerate(body, start=1) if len(r) != width]
+    bad = [body[n - 1] for n in bad_at]
     parts = []
     extra = [c for c in header if c not in PLATFORMS[platform][1]]
     if extra:
@@ -228,15 +236,16 @@ def parse_export(file: ExportFile | Path) -> ParsedExport:
         )
     if bad:
         ends_clean = text.endswith("\n")
-        snapshot = pd.DataFrame(
-            {"fields": [json.dumps(r[: width + 2], ensure_ascii=False)[:MAX_SNAPSHOT_VALUE] for r in bad]}
-        )
+        # The fields as JSON text inside the snapshot: the cut never breaks the snapshot's JSON.
+        snapshot = pd.DataFrame({"fields": [json.dumps(r[: width + 2], ensure_ascii=False) for r in bad]})
         parts.append(
             concat_quarantine(
                 [
                     pd.DataFrame(
                         {
-                            "record_id": f"file:{file.path.name}",
+                            "stage": STAGE,
+                            # One entry per bad row: its number in the file keeps the entries apart.
+                            "record_id": [f"file:{file.path.name}:row{n}" for n in bad_at],
                             "table_name": "events",
                             "check": "MALFORMED_ROW",
                             "reason": [
@@ -248,14 +257,15 @@ def parse_export(file: ExportFile | Path) -> ParsedExport:
                                 )
                                 for r in bad
                             ],
-                            "row": snapshot["fields"],
+                            "row": snapshot_rows(snapshot),
                         }
                     )
-                ]
+                ],
+                stage=STAGE,
             )
         )
     frame = pd.DataFrame(good, columns=header, dtype="string").replace("", pd.NA)
-    return ParsedExport(frame, concat_quarantine(parts), None, platform, len(body))
+    return ParsedExport(frame, concat_quarantine(parts, stage=STAGE), None, platform, len(body))
 
 
 def read_file_states(conn: sa.Connection) -> set[str]:
@@ -269,34 +279,57 @@ def read_file_states(conn: sa.Connection) -> set[str]:
 def load_exports(
     conn: sa.Connection, folder: Path | str, *, run_id: str, asset_kinds: pd.Series | None = None
 ) -> ExportLoadResult:
-    """Claim every new export file in `folder`, read it, and mark it `loaded` (or `failed` when rejected
-    as a whole) in the caller's transaction. Returns the events for the caller to upsert and the
-    quarantine rows to store (see `store_quarantine`); nothing commits here."""
+    """`read_exports` of the files the store has not read yet, then `claim_export_files`, in the
+    caller's transaction. Returns the events to upsert and the quarantine rows to store."""
+    result = read_exports(folder, known_sha256=read_file_states(conn), asset_kinds=asset_kinds)
+    return result._replace(files=claim_export_files(conn, result.files, run_id=run_id))
+
+
+def claim_export_files(conn: sa.Connection, files: pd.DataFrame, *, run_id: str) -> pd.DataFrame:
+    """Mark each file `loaded` (or `failed` when rejected as a whole) in the store, in the caller's
+    transaction; a file another run already claimed becomes `skipped`. Returns `files` with statuses."""
     from mqlsync.store.raw_files import claim_raw_file, mark_raw_file
 
+    statuses = []
+    for file in files.to_dict(orient="records"):
+        rows = int(file["rows"] or 0)
+        claimed = claim_raw_file(
+            conn, sha256=file["sha256"], path=file["path"], source=file["platform"], run_id=run_id, rows=rows
+        )
+        status = "skipped"
+        if claimed:
+            status = "failed" if isinstance(file["problem"], str) and file["problem"] else "loaded"
+            mark_raw_file(conn, file["sha256"], status, rows=rows)
+        statuses.append(status)
+    return files.assign(status=pd.Series(statuses, index=files.index, dtype="string"))
+
+
+def read_exports(
+    folder: Path | str,
+    *,
+    known_sha256: set[str] | frozenset[str] = frozenset(),
+    asset_kinds: pd.Series | None = None,
+) -> ExportLoadResult:
+    """Read every export file in `folder` whose checksum is not in `known_sha256` (no store access):
+    events, quarantine rows, and the files (status `read`, or `rejected` when refused as a whole)
+    for `claim_export_files` to record."""
     files: list[dict[str, object]] = []
     batches: dict[str, list[pd.DataFrame]] = {name: [] for name in PLATFORMS}
     quarantined: list[pd.DataFrame] = []
     folder = Path(folder)
-    for file in scan_export_folder(folder, known_sha256=read_file_states(conn)):
+    for file in scan_export_folder(folder, known_sha256=known_sha256):
         parsed = parse_export(file)
-        source = parsed.platform or "exports"
         rel = str(file.path.relative_to(folder)) if file.path.is_relative_to(folder) else str(file.path)
-        entry = {
-            "path": rel,
-            "sha256": file.sha256,
-            "platform": source,
-            "rows": parsed.count,
-            "problem": parsed.file_problem,
-        }
-        if not claim_raw_file(
-            conn, sha256=file.sha256, path=rel, source=source, run_id=run_id, rows=parsed.count
-        ):
-            files.append({**entry, "status": "skipped"})
-            continue
-        status = "failed" if parsed.file_problem else "loaded"
-        mark_raw_file(conn, file.sha256, status, rows=parsed.count)
-        files.append({**entry, "status": status})
+        files.append(
+            {
+                "path": rel,
+                "sha256": file.sha256,
+                "platform": parsed.platform or "exports",
+                "status": "rejected" if parsed.file_problem else "read",
+                "rows": parsed.count,
+                "problem": parsed.file_problem,
+            }
+        )
         quarantined.append(parsed.quarantined_rows)
         if parsed.rows is not None and not parsed.rows.empty:
             batches[str(parsed.platform)].append(parsed.rows.assign(_file=rel))
@@ -317,6 +350,7 @@ def load_exports(
                 [
                     pd.DataFrame(
                         {
+                            "stage": STAGE,
                             "record_id": merged.loc[repeat, "event_id"],
                             "table_name": "events",
                             "check": "DUPLICATE_RECORD",
@@ -324,32 +358,16 @@ def load_exports(
                             "row": snapshot_rows(merged[repeat]),
                         }
                     )
-                ]
+                ],
+                stage=STAGE,
             )
         )
         merged = merged[~repeat].reset_index(drop=True)
-    files_frame = pd.DataFrame(files, columns=list(FILE_COLUMNS))
+    files_frame = pd.DataFrame(files, columns=list(FILE_COLUMNS)).astype(
+        {"path": "string", "sha256": "string", "platform": "string", "status": "string", "problem": "string"}
+    )
     return ExportLoadResult(
-        merged, concat_quarantine(quarantined) if quarantined else empty_quarantine(), files_frame
+        merged,
+        concat_quarantine(quarantined, stage=STAGE) if quarantined else empty_quarantine(),
+        files_frame,
     )
-
-
-def store_quarantine(
-    conn: sa.Connection, quarantined: pd.DataFrame, *, run_id: str, stage: str = "normalize"
-) -> int:
-    """Store normalize quarantine rows (QUARANTINE_COLUMNS, `row` as JSON text) in the quarantine table."""
-    from mqlsync.store.frames import insert_frame
-
-    if quarantined.empty:
-        return 0
-    entries = pd.DataFrame(
-        {
-            "stage": stage,
-            "table_name": quarantined["table_name"].astype(str),
-            "record_id": quarantined["record_id"],
-            "check": quarantined["check"].astype(str),
-            "reason": quarantined["reason"].astype(str),
-            "row": [json.loads(r) if isinstance(r, str) else None for r in quarantined["row"]],
-        }
-    )
-    return insert_frame(conn, "quarantine", entries, run_id=run_id)

@@ -21,21 +21,22 @@ Search paging past the 10,000-result cap (split windows, keyset, `hs_object_id` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mqlsync.crm.budget import ApiBudget
 from mqlsync.crm.hubspot import HubSpotConnection
-from mqlsync.errors import BudgetExhaustedError, CrmTerminalError
+from mqlsync.errors import BudgetExhaustedError
 from mqlsync.extract.hubspot_calls import SYSTEM, HubSpotCaller
-from mqlsync.extract.hubspot_search import SEARCH_CAP, cursor_stamp, iter_search
-from mqlsync.extract.landing import Landing, LandingWriter, as_text
+from mqlsync.extract.hubspot_search import SEARCH_CAP, iter_search
+from mqlsync.extract.landing import Landing, as_text
+from mqlsync.extract.objects import CrmObject, crm_object
 from mqlsync.extract.windows import ExtractResult, ExtractWindow, SearchWindow, epoch_ms, iso_ms
 
-OBJECTS = ("contacts", "form_submissions", "web_events", "emails", "calls", "meetings")
 BASE_COLUMNS = ["id", "archived", "createdAt", "updatedAt", "archivedAt"]
 CONTACT_PROPERTIES = [
     "email",
@@ -85,31 +86,6 @@ CONTACT_PROPERTIES = [
     "scoring_model_version",
     "mql_handoff_summary",
 ]
-ENGAGEMENT_PROPERTIES = {
-    "emails": (
-        "hs_timestamp",
-        "hubspot_owner_id",
-        "hs_createdate",
-        "hs_lastmodifieddate",
-        "hs_email_subject",
-        "hs_email_direction",
-    ),
-    "calls": (
-        "hs_timestamp",
-        "hubspot_owner_id",
-        "hs_createdate",
-        "hs_lastmodifieddate",
-        "hs_call_direction",
-        "hs_call_title",
-    ),
-    "meetings": (
-        "hs_timestamp",
-        "hubspot_owner_id",
-        "hs_createdate",
-        "hs_lastmodifieddate",
-        "hs_meeting_title",
-    ),
-}
 FORM_COLUMNS = ["contactId", "property", "value", "timestamp", "sourceType", "sourceId"]
 EVENT_COLUMNS = ["id", "objectType", "objectId", "eventType", "occurredAt", "properties"]
 CONVERSION_PROPERTY = "recent_conversion_event_name"
@@ -145,43 +121,28 @@ def extract_hubspot(
 ) -> ExtractResult:
     """Land one HubSpot object's records changed in `window` (everything on a full pull).
 
-    A landing that already has a manifest (a retried task) is returned without calling HubSpot.
+    The object's read mode (object table) picks its reader from READERS. A landing that already has
+    a manifest (a retried task) is returned without calling HubSpot.
     """
     config = config or HubSpotExtractConfig()
-    if object_name not in OBJECTS:
-        raise CrmTerminalError(
-            f"unknown HubSpot object {object_name!r}; extract knows {', '.join(OBJECTS)}",
-            system=SYSTEM,
-            object=object_name,
-        )
+    obj = crm_object(SYSTEM, object_name)
     done = landing.manifest(SYSTEM, object_name)
     if done is not None:
         return ExtractResult.from_dict(done)
+    reader = READERS[obj.read]
     calls_before = budget.calls
     caller = HubSpotCaller(client, budget, config, object_name)
     lo = epoch_ms(window.lower) if window.lower is not None else 0
     bounds = SearchWindow(lo, epoch_ms(window.end))
-    if object_name == "contacts":
-        columns = BASE_COLUMNS + list(config.contact_properties)
-    elif object_name == "form_submissions":
-        columns = FORM_COLUMNS
-    elif object_name == "web_events":
-        columns = EVENT_COLUMNS
-    else:
-        columns = [*BASE_COLUMNS, *ENGAGEMENT_PROPERTIES[object_name], "associations.contacts"]
-    writer = landing.writer(SYSTEM, object_name, columns)
+    writer = landing.writer(SYSTEM, object_name, reader.columns(obj, config))
     writer.part_rows = config.part_rows
-    tally = Tally()
+    tally = Tally(mode=reader.mode)
     complete = True
     try:
-        if object_name == "contacts":
-            _pull_contacts(caller, bounds, writer, tally, config)
-        elif object_name == "form_submissions":
-            _pull_form_submissions(caller, bounds, writer, tally, config)
-        elif object_name == "web_events":
-            _pull_web_events(caller, bounds, writer, tally, config)
-        else:
-            _pull_engagements(caller, object_name, bounds, writer, tally, config)
+        for item in reader.pull(caller, obj, bounds, config):
+            if item.row is not None:
+                writer.write_rows([item.row])
+            tally.add(item)
     except BudgetExhaustedError:
         complete = False
     result = ExtractResult(
@@ -201,20 +162,49 @@ def extract_hubspot(
     return ExtractResult.from_dict({**result.to_dict(), "parts": len(manifest["files"])})
 
 
+class Landed(NamedTuple):
+    """What a reader yields: a row to land and/or how far the read got.
+
+    `stamp` is the row's cursor (epoch ms) for the watermark of a complete read; `safe` is the cursor
+    at or below which everything is landed once this item is written (None: no change); `ordered`
+    False means nothing from here on comes in cursor order, so an interrupted read moves no watermark.
+    """
+
+    row: dict[str, Any] | None = None
+    stamp: int | None = None
+    safe: int | None = None
+    deleted: bool = False
+    merged: bool = False
+    ordered: bool = True
+    tie_id: str | None = None
+    mode: str | None = None
+
+
+@dataclass
 class Tally:
-    """Counts and cursors. `safe` is the cursor below which everything is landed (ordered reads)."""
+    """The driver's fold of what the reader yielded: counts and cursors, owned by `extract_hubspot`."""
 
-    def __init__(self) -> None:
-        self.rows = self.deleted = self.merged = 0
-        self.max_stamp: int | None = None
-        self.safe: int | None = None
-        self.ordered = True
-        self.tie_id: str | None = None
-        self.mode = ""
+    mode: str = ""
+    rows: int = 0
+    deleted: int = 0
+    merged: int = 0
+    max_stamp: int | None = None
+    safe: int | None = None
+    ordered: bool = True
+    tie_id: str | None = None
 
-    def see(self, stamp_ms: int | None) -> None:
-        if stamp_ms is not None and (self.max_stamp is None or stamp_ms > self.max_stamp):
-            self.max_stamp = stamp_ms
+    def add(self, item: Landed) -> None:
+        if item.row is not None:
+            self.rows += 1
+            self.deleted += item.deleted
+            self.merged += item.merged
+        if item.stamp is not None and (self.max_stamp is None or item.stamp > self.max_stamp):
+            self.max_stamp = item.stamp
+        if item.safe is not None:
+            self.safe = item.safe if self.safe is None else max(self.safe, item.safe)
+        self.ordered = self.ordered and item.ordered
+        self.tie_id = item.tie_id or self.tie_id
+        self.mode = item.mode or self.mode
 
     def watermark(self, complete: bool) -> str | None:
         stamp = self.max_stamp if complete else (self.safe if self.ordered else None)
@@ -237,33 +227,31 @@ def object_row(obj: Any, properties: list[str] | tuple[str, ...]) -> dict[str, A
 
 
 # ---- contacts -----------------------------------------------------------------------------------
-def _pull_contacts(
-    caller: HubSpotCaller,
-    bounds: SearchWindow,
-    writer: LandingWriter,
-    tally: Tally,
-    config: HubSpotExtractConfig,
-) -> None:
+def pull_contacts(
+    caller: HubSpotCaller, obj: CrmObject, bounds: SearchWindow, config: HubSpotExtractConfig
+) -> Iterator[Landed]:
     properties = list(config.contact_properties)
-    tally.mode = tally.mode or "search"
-    for obj in iter_search(caller, bounds, tally, config, properties=properties):
-        row = object_row(obj, properties)
-        tally.rows += 1
-        if row.get("hs_merged_object_ids"):
-            tally.merged += 1
-        tally.see(cursor_stamp(obj))
-        writer.write_rows([row])
+    for hit in iter_search(caller, bounds, config, properties=properties):
+        if hit.obj is None:
+            yield Landed(safe=hit.safe, tie_id=hit.tie_id, mode=hit.mode)
+            continue
+        row = object_row(hit.obj, properties)
+        yield Landed(
+            row,
+            hit.stamp,
+            hit.safe,
+            merged=bool(row.get("hs_merged_object_ids")),
+            tie_id=hit.tie_id,
+            mode=hit.mode,
+        )
     if config.include_archived:
         # The archived list is a scan by id, not by time: a budget stop inside it cannot say which
         # archived contacts of the window are still unread, so it moves no watermark (the next
         # run reads the window again; upserts by id make that harmless).
-        tally.ordered = False
-        for obj in _list_all(caller, "contacts", properties, archived=True):
-            stamp = epoch_ms(obj.archived_at or obj.updated_at)
-            if bounds.lo <= stamp:
-                writer.write_rows([object_row(obj, properties)])
-                tally.rows += 1
-                tally.deleted += 1
+        yield Landed(ordered=False)
+        for archived in _list_all(caller, "contacts", properties, archived=True):
+            if bounds.lo <= epoch_ms(archived.archived_at or archived.updated_at):
+                yield Landed(object_row(archived, properties), deleted=True, ordered=False)
 
 
 def _list_all(
@@ -294,66 +282,53 @@ def _list_all(
 
 
 # ---- signals ------------------------------------------------------------------------------------
-def _pull_form_submissions(
-    caller: HubSpotCaller,
-    bounds: SearchWindow,
-    writer: LandingWriter,
-    tally: Tally,
-    config: HubSpotExtractConfig,
-) -> None:
-    """Conversion history of the contacts with conversions changed in the window."""
-    tally.mode = "search+batch-history"
+def pull_form_submissions(
+    caller: HubSpotCaller, obj: CrmObject, bounds: SearchWindow, config: HubSpotExtractConfig
+) -> Iterator[Landed]:
+    """Conversion history of the contacts with conversions changed in the window.
+
+    The search runs ahead of the history reads by one batch; the safe cursor is the last contact
+    whose history is landed (everything strictly before it).
+    """
+    extra = [{"propertyName": "num_conversion_events", "operator": "GT", "value": "0"}]
     batch: list[tuple[str, int]] = []
 
-    def read(ids: list[tuple[str, int]]) -> None:
-        objects = caller.read_history([i for i, _ in ids], CONVERSION_PROPERTY)
-        for obj in objects:
-            for version in (obj.properties_with_history or {}).get(CONVERSION_PROPERTY) or []:
-                writer.write_rows(
-                    [
-                        {
-                            "contactId": obj.id,
-                            "property": CONVERSION_PROPERTY,
-                            "value": version.value,
-                            "timestamp": as_text(version.timestamp),
-                            "sourceType": version.source_type,
-                            "sourceId": version.source_id,
-                        }
-                    ]
-                )
-                tally.rows += 1
+    def read(ids: list[tuple[str, int]]) -> Iterator[Landed]:
+        for contact in caller.read_history([i for i, _ in ids], CONVERSION_PROPERTY):
+            for version in (contact.properties_with_history or {}).get(CONVERSION_PROPERTY) or []:
+                row = {
+                    "contactId": contact.id,
+                    "property": CONVERSION_PROPERTY,
+                    "value": version.value,
+                    "timestamp": as_text(version.timestamp),
+                    "sourceType": version.source_type,
+                    "sourceId": version.source_id,
+                }
+                yield Landed(row)
         for _, stamp in ids:
-            tally.see(stamp)
+            yield Landed(stamp=stamp)
 
-    extra = [{"propertyName": "num_conversion_events", "operator": "GT", "value": "0"}]
-    # The search runs ahead of the history reads by one batch: its own tally, and the safe cursor
-    # is the last contact whose history is landed (everything strictly before it).
-    searched = iter_search(
-        caller, bounds, Tally(), config, properties=["lastmodifieddate"], extra_filters=extra
-    )
-    for obj in searched:
-        batch.append((obj.id, cursor_stamp(obj)))
+    searched = iter_search(caller, bounds, config, properties=["lastmodifieddate"], extra_filters=extra)
+    for hit in searched:
+        if hit.obj is None:
+            continue
+        batch.append((hit.obj.id, hit.stamp))
         if len(batch) >= config.history_batch_size:
-            read(batch)
-            tally.safe = batch[-1][1] - 1
+            yield from read(batch)
+            yield Landed(safe=batch[-1][1] - 1)
             batch = []
     if batch:
-        read(batch)
+        yield from read(batch)
 
 
-def _pull_web_events(
-    caller: HubSpotCaller,
-    bounds: SearchWindow,
-    writer: LandingWriter,
-    tally: Tally,
-    config: HubSpotExtractConfig,
-) -> None:
+def pull_web_events(
+    caller: HubSpotCaller, obj: CrmObject, bounds: SearchWindow, config: HubSpotExtractConfig
+) -> Iterator[Landed]:
     """Events with `occurredAt` in `[lo, hi)`, oldest first (`sort=ASCENDING`).
 
     Ordered, so after every page everything before the last landed instant is landed: a budget stop
-    keeps `safe` (that instant minus 1 ms; events sharing it are read again and dropped by id).
+    keeps that instant minus 1 ms (events sharing it are read again and dropped by id).
     """
-    tally.mode = "events-ascending"
     after: str | None = None
     occurred_after = datetime.fromtimestamp(bounds.lo / 1000, tz=UTC) - timedelta(milliseconds=1)
     occurred_before = datetime.fromtimestamp(bounds.hi / 1000, tz=UTC)
@@ -370,62 +345,73 @@ def _pull_web_events(
         page = caller.events_page(kwargs)
         results = page.results or []
         for event in results:
-            stamp = epoch_ms(event.occurred_at)
-            writer.write_rows(
-                [
-                    {
-                        "id": event.id,
-                        "objectType": event.object_type,
-                        "objectId": event.object_id,
-                        "eventType": event.event_type,
-                        "occurredAt": as_text(event.occurred_at),
-                        "properties": as_text(event.properties or {}),
-                    }
-                ]
-            )
-            tally.rows += 1
-            tally.see(stamp)
+            row = {
+                "id": event.id,
+                "objectType": event.object_type,
+                "objectId": event.object_id,
+                "eventType": event.event_type,
+                "occurredAt": as_text(event.occurred_at),
+                "properties": as_text(event.properties or {}),
+            }
+            yield Landed(row, epoch_ms(event.occurred_at))
         if results:
-            tally.safe = epoch_ms(results[-1].occurred_at) - 1
+            yield Landed(safe=epoch_ms(results[-1].occurred_at) - 1)
         nxt = page.paging.next.after if page.paging and page.paging.next else None
         if not nxt:
             return
         after = nxt
 
 
-def _pull_engagements(
-    caller: HubSpotCaller,
-    object_type: str,
-    bounds: SearchWindow,
-    writer: LandingWriter,
-    tally: Tally,
-    config: HubSpotExtractConfig,
-) -> None:
+def pull_engagements(
+    caller: HubSpotCaller, obj: CrmObject, bounds: SearchWindow, config: HubSpotExtractConfig
+) -> Iterator[Landed]:
     """Engagements changed in the window by search (as contacts), then their contacts in batches.
 
-    The search runs ahead of the association reads by one batch: it keeps its own tally, and the
-    safe cursor is the last engagement whose row (with its contacts) is landed, minus 1 ms.
+    The search runs ahead of the association reads by one batch; the safe cursor is the last
+    engagement whose row (with its contacts) is landed, minus 1 ms.
     """
-    tally.mode = "search+batch-associations"
-    properties = list(ENGAGEMENT_PROPERTIES[object_type])
+    properties = list(obj.properties)
     batch: list[tuple[Any, int]] = []
 
-    def land(items: list[tuple[Any, int]]) -> None:
-        links = caller.read_contact_associations(object_type, [obj.id for obj, _ in items])
-        for obj, stamp in items:
-            row = object_row(obj, properties)
-            ids = links.get(str(obj.id))
+    def land(items: list[tuple[Any, int]]) -> Iterator[Landed]:
+        links = caller.read_contact_associations(obj.name, [o.id for o, _ in items])
+        for engagement, stamp in items:
+            row = object_row(engagement, properties)
+            ids = links.get(str(engagement.id))
             row["associations.contacts"] = ";".join(ids) if ids else None
-            writer.write_rows([row])
-            tally.rows += 1
-            tally.see(stamp)
+            yield Landed(row, stamp)
 
-    searched = iter_search(caller, bounds, Tally(), config, properties=properties)
-    for obj in searched:
-        batch.append((obj, cursor_stamp(obj, caller.cursor_property)))
+    for hit in iter_search(caller, bounds, config, properties=properties):
+        if hit.obj is None:
+            continue
+        batch.append((hit.obj, hit.stamp))
         if len(batch) >= config.association_batch_size:
-            land(batch)
-            tally.safe = batch[-1][1] - 1
+            yield from land(batch)
+            yield Landed(safe=batch[-1][1] - 1)
             batch = []
     if batch:
-        land(batch)
+        yield from land(batch)
+
+
+class Reader(NamedTuple):
+    """How one read mode of the object table lands an object: its columns and its pull."""
+
+    columns: Callable[[CrmObject, HubSpotExtractConfig], list[str]]
+    pull: Callable[[HubSpotCaller, CrmObject, SearchWindow, HubSpotExtractConfig], Iterator[Landed]]
+    mode: str
+
+
+READERS: dict[str, Reader] = {
+    "contacts_search": Reader(
+        lambda obj, config: BASE_COLUMNS + list(config.contact_properties), pull_contacts, "search"
+    ),
+    "conversion_history": Reader(
+        lambda obj, config: FORM_COLUMNS, pull_form_submissions, "search+batch-history"
+    ),
+    "web_events": Reader(lambda obj, config: EVENT_COLUMNS, pull_web_events, "events-ascending"),
+    "engagement_search": Reader(
+        lambda obj, config: [*BASE_COLUMNS, *obj.properties, "associations.contacts"],
+        pull_engagements,
+        "search+batch-associations",
+    ),
+}

@@ -9,14 +9,14 @@ offset and be skipped. A page that is one instant from end to end switches to a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mqlsync.extract.hubspot_calls import HubSpotCaller
 from mqlsync.extract.windows import SearchWindow, epoch_ms, parse_instant, split_search_window
 
 if TYPE_CHECKING:  # hubspot.py imports this module
-    from mqlsync.extract.hubspot import HubSpotExtractConfig, Tally
+    from mqlsync.extract.hubspot import HubSpotExtractConfig
 
 SEARCH_CAP = 10_000
 
@@ -52,52 +52,78 @@ def _search_body(
     }
 
 
+class SearchHit(NamedTuple):
+    """One step of a search read: an object with its cursor, or (obj None) a position only.
+
+    `safe`: everything with a cursor at or below it has been yielded once this hit is consumed (None:
+    no change). `tie_id`: the last id read inside a one-instant tie-break. `mode`: how the read is
+    going (`search`, `search-split`, `search-tie-break`), for the landing's manifest.
+    """
+
+    obj: Any
+    stamp: int | None
+    safe: int | None
+    tie_id: str | None
+    mode: str
+
+
 def iter_search(
     caller: HubSpotCaller,
     bounds: SearchWindow,
-    tally: Tally,
     config: HubSpotExtractConfig,
     *,
     properties: list[str],
     extra_filters: list[dict[str, Any]] | None = None,
-) -> Iterator[Any]:
+) -> Iterator[SearchHit]:
     """Objects with their cursor (`caller.cursor_property`) in `bounds`, in cursor order, each once.
 
     Windows over the cap are split (sized from the probe's `total`); each fitting window is read by
-    keyset. `tally.safe` follows the cursor: everything before it has been yielded.
+    keyset. The cursor state travels in the hits; nothing is shared with the caller.
     """
     extra = extra_filters or []
     pending = [bounds]
+    mode = "search"
     while pending:
         window = pending.pop(0)
-        probe = caller.search(
-            _search_body(
-                window,
-                window.lo,
-                config,
-                tie_id=None,
-                extra_filters=extra,
-                properties=properties,
-                cursor_property=caller.cursor_property,
-            )
-        )
+        probe = caller.search(_body(caller, window, window.lo, config, None, extra, properties))
         if probe.total > config.search_cap and window.width > 1:
             pending[0:0] = split_search_window(window, probe.total, cap=config.search_cap)
-            tally.mode = "search-split"
+            mode = "search-split"
             continue
-        yield from _keyset(caller, window, probe, tally, config, properties, extra)
-        tally.safe = window.hi - 1 if tally.safe is None else max(tally.safe, window.hi - 1)
+        mode = yield from _keyset(caller, window, probe, config, properties, extra, mode)
+        yield SearchHit(None, None, window.hi - 1, None, mode)
+
+
+def _body(
+    caller: HubSpotCaller,
+    window: SearchWindow,
+    cursor: int,
+    config: HubSpotExtractConfig,
+    tie_id: int | None,
+    extra: list[dict[str, Any]],
+    properties: list[str],
+) -> dict[str, Any]:
+    return _search_body(
+        window,
+        cursor,
+        config,
+        tie_id=tie_id,
+        extra_filters=extra,
+        properties=properties,
+        cursor_property=caller.cursor_property,
+    )
 
 
 def _keyset(
     caller: HubSpotCaller,
     window: SearchWindow,
     page: Any,
-    tally: Tally,
     config: HubSpotExtractConfig,
     properties: list[str],
     extra: list[dict[str, Any]],
-) -> Iterator[Any]:
+    mode: str,
+) -> Generator[SearchHit, None, str]:
+    """Pages of one fitting window by keyset; returns the mode it ended in."""
     cursor = window.lo
     seen_at_cursor: set[str] = set()
     while True:
@@ -109,25 +135,16 @@ def _keyset(
             if stamp != cursor:
                 cursor, seen_at_cursor = stamp, set()
             seen_at_cursor.add(obj.id)
-            yield obj
+            yield SearchHit(obj, stamp, stamp - 1, None, mode)
         if len(results) < config.search_page_size:
-            return
+            return mode
         if stamps[0] == stamps[-1]:  # a full page of one instant: read that instant by id
-            tally.mode = "search-tie-break"
-            yield from _tie_break(caller, window, stamps[0], results[-1].id, tally, config, properties, extra)
+            mode = "search-tie-break"
+            yield SearchHit(None, None, None, str(results[-1].id), mode)
+            yield from _tie_break(caller, window, stamps[0], results[-1].id, config, properties, extra)
             cursor, seen_at_cursor = stamps[0] + 1, set()
-        tally.safe = cursor - 1
-        page = caller.search(
-            _search_body(
-                window,
-                cursor,
-                config,
-                tie_id=None,
-                extra_filters=extra,
-                properties=properties,
-                cursor_property=caller.cursor_property,
-            )
-        )
+            yield SearchHit(None, None, cursor - 1, None, mode)
+        page = caller.search(_body(caller, window, cursor, config, None, extra, properties))
 
 
 def _tie_break(
@@ -135,27 +152,16 @@ def _tie_break(
     window: SearchWindow,
     stamp: int,
     after_id: str,
-    tally: Tally,
     config: HubSpotExtractConfig,
     properties: list[str],
     extra: list[dict[str, Any]],
-) -> Iterator[Any]:
+) -> Iterator[SearchHit]:
     last = int(after_id)
     while True:
-        tally.tie_id = str(last)
-        page = caller.search(
-            _search_body(
-                window,
-                stamp,
-                config,
-                tie_id=last,
-                extra_filters=extra,
-                properties=properties,
-                cursor_property=caller.cursor_property,
-            )
-        )
+        page = caller.search(_body(caller, window, stamp, config, last, extra, properties))
         results = page.results or []
-        yield from results
+        for obj in results:
+            yield SearchHit(obj, stamp, stamp - 1, str(obj.id), "search-tie-break")
         if len(results) < config.search_page_size:
             return
         last = int(results[-1].id)

@@ -15,10 +15,8 @@ can be replayed without calling the CRM again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -29,14 +27,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-MANIFEST = "_manifest.json"
+from mqlsync.run_folder import MANIFEST, RunFolder, safe_run_id, write_json_atomically
+from mqlsync.run_folder import file_sha256 as _sha256
+
+__all__ = ["MANIFEST", "Landing", "LandingWriter", "as_text", "iter_landings", "read_landing", "safe_run_id"]
 PART_ROWS = 50_000
 BOOKKEEPING = ("_extracted_at", "_run_id")
-
-
-def safe_run_id(run_id: str) -> str:
-    """A folder name for an Airflow run id (`scheduled__2026-11-21T10:00:00+00:00`)."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id).strip("_") or "run"
 
 
 def as_text(value: Any) -> str | None:
@@ -60,7 +56,7 @@ class Landing:
     def __init__(self, root: Path | str, run_id: str) -> None:
         self.root = Path(root)
         self.run_id = run_id
-        self.run_dir = self.root / "runs" / safe_run_id(run_id)
+        self.run_dir = RunFolder(root, run_id).path
 
     def path(self, system: str, object_name: str) -> Path:
         return self.run_dir / "raw" / system / object_name
@@ -138,15 +134,8 @@ class LandingWriter:
             "files": self.parts,
             "unknown_columns": sorted(self.unknown_columns),
         }
-        tmp = self.path / f".{MANIFEST}.tmp"
-        tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path / MANIFEST)
+        write_json_atomically(self.path / MANIFEST, manifest)
         return manifest
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def read_landing(path: Path | str, *, verify: bool = False) -> pd.DataFrame:

@@ -1,29 +1,40 @@
-"""Store what a run landed: normalize every landing, upsert people and events, quarantine the rest,
-and move each watermark, all in the caller's transaction.
+"""The two steps between the raw landing and the state store, each its own task on the run folder:
 
-This is the one place where extracted rows become stored rows, so it is also the one place where a
-watermark moves (after the rows up to it are stored, in the same transaction: item 8 of issue 4).
+- `normalize_run`: a run's landings plus the export files not read yet -> canonical tables and their
+  quarantine rows (frames in, frames out; it reads files and writes nothing).
+- `store_tables`: the one transaction that upserts people and events, records quarantine, claims the
+  export files and moves the watermarks. A watermark therefore only moves once the rows up to it are
+  stored, and a stage placed before `store` (validation) stops a run before anything is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
 
-from mqlsync.extract.exports import load_exports, store_quarantine
+from mqlsync.extract.exports import FILE_COLUMNS, claim_export_files, read_exports
 from mqlsync.extract.landing import read_landing
-from mqlsync.extract.normalize import normalize_events, normalize_first_touches, normalize_people
-from mqlsync.extract.normalize.api_shapes import from_api_shapes
+from mqlsync.extract.normalize import NormalizedTables, normalize_landings
+from mqlsync.extract.normalize.cleaning import concat_quarantine
 from mqlsync.extract.windows import ExtractResult, advance_watermark
-from mqlsync.store import upsert_frame
+from mqlsync.schemas import CONTRACTS
+from mqlsync.store import record_quarantine, upsert_frame
 from mqlsync.store.tables import table as store_table
 
 
-class LoadCounts(NamedTuple):
+class RunTables(NamedTuple):
+    """What `normalize_run` gives: the canonical tables plus the export files it read."""
+
+    tables: NormalizedTables
+    export_files: pd.DataFrame
+    export_events: int
+
+
+class StoreCounts(NamedTuple):
     people: int
     events: int
     people_changed: int
@@ -31,11 +42,64 @@ class LoadCounts(NamedTuple):
     export_events: int
     export_files: int
     quarantined: int
+    quarantine_new: int
+    quarantine_resolved: int
+    quarantine_open: int
     first_touches: int
     watermarks: dict[str, str | None]
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()
+
+
+def read_landings(results: Sequence[ExtractResult]) -> dict[str, pd.DataFrame]:
+    """`{object: frame}` for every landing of the run (an empty landing gives an empty frame)."""
+    return {result.object: read_landing(result.landing_dir) for result in results}
+
+
+def normalize_run(
+    results: Sequence[ExtractResult],
+    *,
+    exports_folder: Path | None = None,
+    known_export_sha256: set[str] | frozenset[str] = frozenset(),
+    asset_kinds: pd.Series | None = None,
+) -> RunTables:
+    """Normalize every landing of the run and every export file not read before.
+
+    Export events join the events table (a re-exported activity keeps its latest copy); their
+    quarantine rows join the quarantine. Every raw row is accepted or quarantined, never dropped.
+    """
+    tables = normalize_landings(read_landings(results), asset_kinds=asset_kinds)
+    files = pd.DataFrame({c: pd.Series(dtype="string") for c in FILE_COLUMNS})
+    export_events = 0
+    if exports_folder is not None and Path(exports_folder).is_dir():
+        exported = read_exports(exports_folder, known_sha256=known_export_sha256, asset_kinds=asset_kinds)
+        files, export_events = exported.files, len(exported.events)
+        if len(exported.events):
+            tables = tables._replace(events=pd.concat([tables.events, exported.events], ignore_index=True))
+        tables = tables._replace(quarantine=concat_quarantine([tables.quarantine, exported.quarantined]))
+    events = tables.events.drop_duplicates("event_id", keep="last").reset_index(drop=True)
+    return RunTables(tables._replace(events=events), files, export_events)
+
+
+def checked_ids_by_stage(
+    inputs: Mapping[str, Mapping[str, pd.DataFrame]], quarantine: Mapping[str, pd.DataFrame]
+) -> dict[tuple[str, str], list[str]]:
+    """`{(stage, table): record ids}` each stage looked at in this run: the ids of the rows it was
+    given or produced (`inputs[stage][table]`) and of the rows it quarantined. An open quarantine
+    entry among them that this run did not raise again is resolved."""
+    checked: dict[tuple[str, str], list[str]] = {}
+    for stage, tables in inputs.items():
+        failed = quarantine.get(stage)
+        for name, frame in tables.items():
+            contract = CONTRACTS.get(name)
+            id_column = contract.id_column if contract is not None else "record_id"
+            ids = [frame[id_column].astype("string")] if id_column in frame.columns else []
+            if failed is not None and len(failed):
+                ids.append(failed.loc[failed["table_name"] == name, "record_id"].astype("string"))
+            merged = pd.concat(ids) if ids else pd.Series([], dtype="string")
+            checked[(stage, name)] = merged.dropna().unique().tolist()
+    return checked
 
 
 def changed_rows(conn: sa.Connection, table_name: str, run_id: str) -> int:
@@ -44,73 +108,45 @@ def changed_rows(conn: sa.Connection, table_name: str, run_id: str) -> int:
     return int(conn.scalar(sa.select(sa.func.count()).where(table.c.updated_run == run_id)) or 0)
 
 
-def read_landings(results: Sequence[ExtractResult]) -> dict[str, dict[str, pd.DataFrame]]:
-    """`{system: {object: frame}}` for every landing of the run (an empty landing gives an empty frame)."""
-    raw: dict[str, dict[str, pd.DataFrame]] = {}
-    for result in results:
-        raw.setdefault(result.system, {})[result.object] = read_landing(result.landing_dir)
-    return raw
-
-
-def store_landings(
+def store_tables(
     conn: sa.Connection,
-    results: Sequence[ExtractResult],
+    tables: Mapping[str, pd.DataFrame],
     *,
+    checked: Mapping[tuple[str, str], Sequence[str]],
+    extracted: Sequence[ExtractResult],
     run_id: str,
-    exports_folder: Path | None = None,
-    asset_kinds: pd.Series | None = None,
-    first_touches_path: Path | None = None,
-) -> LoadCounts:
-    """Normalize and store a run's landings plus any new export files; move the watermarks last.
+) -> StoreCounts:
+    """Store a run's checked tables and move its watermarks, in the caller's transaction.
 
-    Rows are upserted by record_id / event_id, so storing the same landings twice stores the same rows.
-    Nothing commits here: the caller's `engine.begin()` makes rows, quarantine and watermarks one unit.
+    `tables`: people, events, quarantine, export_files (and first_touches, counted only); `checked`:
+    what each stage looked at (`checked_ids_by_stage`), so fixed records leave the quarantine. Rows are
+    upserted by record_id / event_id and quarantine by (stage, table, record, check), so storing the
+    same tables twice stores nothing new. Nothing commits here: the caller's `engine.begin()` makes
+    rows, quarantine, export files and watermarks one unit.
     """
-    by_system = read_landings(results)
-    raw = from_api_shapes({obj: frame for frames in by_system.values() for obj, frame in frames.items()})
-    people = normalize_people(raw)
-    events = normalize_events(raw, asset_kinds=asset_kinds)
-    touches = normalize_first_touches(raw)
-
-    exported = None
-    if exports_folder is not None and Path(exports_folder).is_dir():
-        exported = load_exports(conn, exports_folder, run_id=run_id, asset_kinds=asset_kinds)
-
-    all_events = [events.accepted]
-    quarantined = [people.quarantined, events.quarantined, touches.quarantined]
-    if exported is not None:
-        all_events.append(exported.events)
-        quarantined.append(exported.quarantined)
-    nonempty = [e for e in all_events if len(e)]
-    event_rows = pd.concat(nonempty, ignore_index=True) if nonempty else events.accepted
-
-    stored_people = (
-        upsert_frame(conn, "people", people.accepted, run_id=run_id) if len(people.accepted) else 0
-    )
-    stored_events = (
-        upsert_frame(conn, "events", event_rows.drop_duplicates("event_id", keep="last"), run_id=run_id)
-        if len(event_rows)
-        else 0
-    )
-    quarantine_rows = sum(store_quarantine(conn, q, run_id=run_id) for q in quarantined if len(q))
-
-    if first_touches_path is not None and len(touches.accepted):
-        first_touches_path.parent.mkdir(parents=True, exist_ok=True)
-        touches.accepted.to_parquet(first_touches_path, index=False)
+    people, events, quarantine = tables["people"], tables["events"], tables["quarantine"]
+    stored_people = upsert_frame(conn, "people", people, run_id=run_id) if len(people) else 0
+    stored_events = upsert_frame(conn, "events", events, run_id=run_id) if len(events) else 0
+    quarantined = record_quarantine(conn, quarantine, run_id=run_id, checked=checked)
+    files = claim_export_files(conn, tables["export_files"], run_id=run_id)
 
     watermarks = {}
-    for result in results:
+    for result in extracted:
         moved = advance_watermark(conn, result, run_id=run_id)
         watermarks[f"{result.system}/{result.object}"] = moved.isoformat() if moved else None
 
-    return LoadCounts(
+    export_events = events["source"].isin(["marketo", "pardot"]) if len(events) else pd.Series([], dtype=bool)
+    return StoreCounts(
         people=stored_people,
         events=stored_events,
         people_changed=changed_rows(conn, "people", run_id),
         events_changed=changed_rows(conn, "events", run_id),
-        export_events=0 if exported is None else len(exported.events),
-        export_files=0 if exported is None else int((exported.files["status"] == "loaded").sum()),
-        quarantined=quarantine_rows,
-        first_touches=len(touches.accepted),
+        export_events=int(export_events.sum()),
+        export_files=int((files["status"] == "loaded").sum()),
+        quarantined=len(quarantine),
+        quarantine_new=quarantined.new,
+        quarantine_resolved=quarantined.resolved,
+        quarantine_open=quarantined.open,
+        first_touches=len(tables.get("first_touches", ())),
         watermarks=watermarks,
     )

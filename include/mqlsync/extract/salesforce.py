@@ -1,6 +1,7 @@
-"""Salesforce objects -> raw landing, incrementally by SystemModstamp.
+"""Salesforce objects -> raw landing, incrementally by their cursor field (SystemModstamp).
 
-One task per object (Lead, Contact, Campaign, CampaignMember, Task):
+One task per Salesforce object of the object table (`extract/objects.py`); every one is read the
+same way, by SOQL on its cursor:
 
 1. `describe` gives the field list; compound fields (`Address`, `MailingAddress`, geolocations) are
    never selected, their components are (Bulk refuses them and REST would nest them).
@@ -26,32 +27,23 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-import requests
 from pydantic import BaseModel, ConfigDict, Field
 from simple_salesforce import Salesforce
-from simple_salesforce.exceptions import (
-    SalesforceError,
-    SalesforceExpiredSession,
-    SalesforceMalformedRequest,
-    SalesforceOperationError,
-    SalesforceRefusedRequest,
-)
 
 from mqlsync.crm.budget import ApiBudget
-from mqlsync.errors import BudgetExhaustedError, CrmTerminalError, CrmTransientError
+from mqlsync.crm.calls import CrmCaller, RetrySettings
+from mqlsync.crm.salesforce import SalesforceCalls
+from mqlsync.errors import BudgetExhaustedError, CrmTerminalError
 from mqlsync.extract.landing import Landing, LandingWriter
+from mqlsync.extract.objects import crm_object
 from mqlsync.extract.windows import ExtractResult, ExtractWindow, iso_ms, parse_instant, soql_datetime
 
 SYSTEM = "salesforce"
-OBJECTS = ("Lead", "Contact", "Campaign", "CampaignMember", "Task")
-CURSOR = "SystemModstamp"
 COMPOUND_TYPES = {"address", "location"}
-TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
-T = TypeVar("T")
 
 
 class SalesforceExtractConfig(BaseModel):
@@ -67,12 +59,8 @@ class SalesforceExtractConfig(BaseModel):
     bulk_timeout_seconds: float = Field(default=3_600, gt=0)
     bulk_poll_reserve: int = Field(default=10, ge=0)
     relationship_fields: dict[str, tuple[str, ...]] = Field(
-        default_factory=lambda: {
-            "CampaignMember": ("Campaign.Type",),
-            "Task": ("Who.Type",),
-            # A Contact's organisation lives on its Account; standard fields only, every org has them.
-            "Contact": ("Account.Name", "Account.NumberOfEmployees"),
-        }
+        default_factory=dict,
+        description="parent fields per object, replacing the object table's `parent_fields`",
     )
     exclude_fields: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     retries: int = Field(default=8, ge=0)
@@ -96,25 +84,20 @@ def extract_salesforce(
     manifest (a retried task) is returned as is, without calling Salesforce.
     """
     config = config or SalesforceExtractConfig()
-    if object_name not in OBJECTS:
-        raise CrmTerminalError(
-            f"unknown Salesforce object {object_name!r}; extract knows {', '.join(OBJECTS)}",
-            system=SYSTEM,
-            object=object_name,
-        )
+    cursor = crm_object(SYSTEM, object_name).cursor  # unknown objects: a terminal error naming the known ones
     done = landing.manifest(SYSTEM, object_name)
     if done is not None:
         return ExtractResult.from_dict(done)
     calls_before = budget.calls
     caller = _Caller(sf, budget, config, object_name)
-    pull = _Pull(object_name)
+    pull = _Pull(object_name, cursor)
     writer: LandingWriter | None = None
     complete, mode = True, "rest"
     try:
         fields = select_fields(caller.describe(), object_name, config)
         writer = landing.writer(SYSTEM, object_name, fields)
         writer.part_rows = config.part_rows
-        where = where_clause(window)
+        where = where_clause(window, cursor)
         count = caller.count(f"SELECT COUNT() FROM {object_name}{where}")
         left = calls_left(budget)
         if count > config.bulk_threshold and left is not None and left < bulk_calls_needed(count, config):
@@ -123,7 +106,7 @@ def extract_salesforce(
             mode = "bulk"
             rows = caller.bulk_rows(object_name, f"SELECT {', '.join(fields)} FROM {object_name}{where}")
         else:
-            soql = f"SELECT {', '.join(fields)} FROM {object_name}{where} ORDER BY {CURSOR} ASC, Id ASC"
+            soql = f"SELECT {', '.join(fields)} FROM {object_name}{where} ORDER BY {cursor} ASC, Id ASC"
             rows = caller.rest_rows(soql)
         for row in rows:
             pull.add(row)
@@ -131,7 +114,7 @@ def extract_salesforce(
     except BudgetExhaustedError:
         complete = False
         if writer is None:
-            writer = landing.writer(SYSTEM, object_name, ["Id", CURSOR])
+            writer = landing.writer(SYSTEM, object_name, ["Id", cursor])
     result = ExtractResult(
         system=SYSTEM,
         object=object_name,
@@ -173,23 +156,25 @@ def select_fields(describe: dict[str, Any], object_name: str, config: Salesforce
         for f in describe.get("fields", [])
         if f.get("type") not in COMPOUND_TYPES and f["name"] not in excluded
     ]
-    missing = [n for n in ("Id", CURSOR, "IsDeleted") if n not in names]
+    cursor = crm_object(SYSTEM, object_name).cursor
+    missing = [n for n in ("Id", cursor, "IsDeleted") if n not in names]
     if missing:
         raise CrmTerminalError(
             f"Salesforce {object_name} describe lacks {', '.join(missing)}; cannot extract incrementally",
             system=SYSTEM,
             object=object_name,
         )
-    return names + [f for f in config.relationship_fields.get(object_name, ()) if f not in names]
+    parents = config.relationship_fields.get(object_name, crm_object(SYSTEM, object_name).parent_fields)
+    return names + [f for f in parents if f not in names]
 
 
-def where_clause(window: ExtractWindow) -> str:
-    """`SystemModstamp >= lower AND SystemModstamp < end` (whole seconds: the lower bound floors,
+def where_clause(window: ExtractWindow, cursor: str) -> str:
+    """`cursor >= lower AND cursor < end` (whole seconds: the lower bound floors,
     so it only widens the overlap; the end floors too, and the rest is the next run's)."""
     parts = []
     if window.lower is not None:
-        parts.append(f"{CURSOR} >= {soql_datetime(window.lower)}")
-    parts.append(f"{CURSOR} < {soql_datetime(window.end)}")
+        parts.append(f"{cursor} >= {soql_datetime(window.lower)}")
+    parts.append(f"{cursor} < {soql_datetime(window.end)}")
     return " WHERE " + " AND ".join(parts)
 
 
@@ -209,8 +194,9 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 class _Pull:
     """Running counts and the cursor of what has been landed."""
 
-    def __init__(self, object_name: str) -> None:
+    def __init__(self, object_name: str, cursor: str) -> None:
         self.object_name = object_name
+        self.cursor = cursor
         self.rows = self.deleted = self.merged = 0
         self.max_stamp: datetime | None = None
         self.last_stamp: datetime | None = None
@@ -222,7 +208,7 @@ class _Pull:
             self.deleted += 1
         if row.get("MasterRecordId"):
             self.merged += 1
-        stamp = row.get(CURSOR)
+        stamp = row.get(self.cursor)
         if stamp:
             value = parse_instant(str(stamp))
             self.last_stamp, self.last_id = value, row.get("Id")
@@ -239,108 +225,40 @@ class _Pull:
 
 # ---- calls -----------------------------------------------------------------------------------
 class _Caller:
-    """Every Salesforce call of one task: budget, retries, error translation."""
+    """The reads of one task; every call goes through `crm.calls.CrmCaller` (budget, retries, errors)."""
 
     def __init__(self, sf: Salesforce, budget: ApiBudget, config: SalesforceExtractConfig, obj: str) -> None:
         self.sf = sf
         self.budget = budget
         self.config = config
         self.object_name = obj
+        retry = RetrySettings(retries=config.retries, wait=config.retry_wait, wait_max=config.retry_wait_max)
+        self.calls = CrmCaller(SalesforceCalls(sf), budget, retry=retry, object_name=obj)
 
-    def call(self, endpoint: str, fn: Callable[[], T]) -> T:
-        attempt = 0
-        while True:
-            self.budget.spend(endpoint)
-            try:
-                result = fn()
-                self.budget.observe_salesforce(getattr(self.sf, "api_usage", None))
-                return result
-            except SalesforceExpiredSession as err:
-                if getattr(self.sf, "_salesforce_login_partial", None) is None:
-                    raise self._terminal(
-                        "session expired and the connection has only a session id, so it cannot log "
-                        "in again; use a login (OAuth or username) connection",
-                        401,
-                        "INVALID_SESSION_ID",
-                    ) from err
-                self.sf._refresh_session()
-                failure: BaseException = err
-            except (SalesforceRefusedRequest, SalesforceMalformedRequest) as err:
-                raise self._translate(err) from err
-            except SalesforceOperationError as err:  # a Bulk job ended Failed or Aborted
-                raise self._terminal(f"Bulk job failed: {err}", None, "BULK_JOB_FAILED") from err
-            except SalesforceError as err:
-                status = getattr(err, "status", None)
-                if status not in TRANSIENT_STATUSES:
-                    raise self._translate(err) from err
-                failure = err
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-            ) as err:
-                failure = err
-            attempt += 1
-            if attempt > self.config.retries:
-                raise CrmTransientError(
-                    f"Salesforce {endpoint} on {self.object_name} still failing after {attempt} attempts: "
-                    f"{type(failure).__name__}",
-                    system=SYSTEM,
-                    object=self.object_name,
-                    status=getattr(failure, "status", None),
-                ) from failure
-            time.sleep(min(self.config.retry_wait * 2 ** (attempt - 1), self.config.retry_wait_max))
-
-    def _translate(self, err: SalesforceError) -> CrmTerminalError | CrmTransientError:
-        content = getattr(err, "content", None)
-        first = content[0] if isinstance(content, list) and content and isinstance(content[0], dict) else {}
-        code = first.get("errorCode")
-        message = first.get("message", "")
-        status = getattr(err, "status", None)
-        if code == "REQUEST_LIMIT_EXCEEDED":
-            return self._terminal(
-                f"REQUEST_LIMIT_EXCEEDED ({message}); the org's API allocation is spent, the extract "
-                "stopped without moving its watermark; the next run continues",
-                status,
-                code,
-            )
-        if code == "QUERY_TIMEOUT":
-            return self._terminal(
-                f"QUERY_TIMEOUT ({message}); no rows were reported; narrow the window or lower "
-                "bulk_threshold so the object is read through Bulk API 2.0",
-                status,
-                code,
-            )
-        return self._terminal(f"{code or type(err).__name__}: {message}", status, code)
-
-    def _terminal(self, message: str, status: int | None, code: str | None) -> CrmTerminalError:
+    def _terminal(self, message: str, code: str) -> CrmTerminalError:
         return CrmTerminalError(
-            f"Salesforce {self.object_name}: {message}",
-            system=SYSTEM,
-            object=self.object_name,
-            status=status,
-            code=code,
+            f"Salesforce {self.object_name}: {message}", system=SYSTEM, object=self.object_name, code=code
         )
 
     def describe(self) -> dict[str, Any]:
         name = self.object_name
-        return self.call("describe", lambda: self.sf.restful(f"sobjects/{name}/describe"))
+        return self.calls.call("describe", lambda sf: sf.restful(f"sobjects/{name}/describe"))
 
     def count(self, soql: str) -> int:
-        return int(self.call("queryAll", lambda: self.sf.query(soql, include_deleted=True))["totalSize"])
+        return int(self.calls.call("queryAll", lambda sf: sf.query(soql, include_deleted=True))["totalSize"])
 
     def rest_rows(self, soql: str) -> Iterator[dict[str, Any]]:
         headers = {"Sforce-Query-Options": f"batchSize={self.config.page_size}"}
-        page = self.call("queryAll", lambda: self.sf.query(soql, include_deleted=True, headers=headers))
+        page = self.calls.call("queryAll", lambda sf: sf.query(soql, include_deleted=True, headers=headers))
         while True:
             for record in page.get("records", []):
                 yield flatten(record)
             next_url = page.get("nextRecordsUrl")
             if page.get("done", True) or not next_url:
                 return
-            page = self.call(
+            page = self.calls.call(
                 "queryAll more",
-                lambda url=next_url: self.sf.query_more(
+                lambda sf, url=next_url: sf.query_more(
                     url, identifier_is_url=True, include_deleted=True, headers=headers
                 ),
             )
@@ -348,33 +266,30 @@ class _Caller:
     def bulk_rows(self, object_name: str, soql: str) -> Iterator[dict[str, Any]]:
         from simple_salesforce.bulk2 import JobState, Operation
 
-        def client() -> Any:  # fresh each time: it carries the session id, which may be renewed
-            return getattr(self.sf.bulk2, object_name)._client
+        def client(sf: Salesforce) -> Any:  # fresh each time: it carries the session id, which may be renewed
+            return getattr(sf.bulk2, object_name)._client
 
-        job = self.call("bulk2 create", lambda: client().create_job(Operation.query_all, soql))
+        job = self.calls.call("bulk2 create", lambda sf: client(sf).create_job(Operation.query_all, soql))
         job_id = job["id"]
         deadline = time.monotonic() + self.config.bulk_timeout_seconds
         state = job.get("state")
         while state != JobState.job_complete:
             if state in (JobState.failed, JobState.aborted):
                 info = job.get("errorMessage") or state
-                raise self._terminal(
-                    f"Bulk query job {job_id} ended {state}: {info}", None, "BULK_JOB_FAILED"
-                )
+                raise self._terminal(f"Bulk query job {job_id} ended {state}: {info}", "BULK_JOB_FAILED")
             if time.monotonic() > deadline:
                 raise self._terminal(
                     f"Bulk query job {job_id} not complete after {self.config.bulk_timeout_seconds:.0f} s",
-                    None,
                     "QUERY_TIMEOUT",
                 )
             time.sleep(self.config.bulk_poll_seconds)
-            job = self.call("bulk2 poll", lambda: client().get_job(job_id, True))
+            job = self.calls.call("bulk2 poll", lambda sf: client(sf).get_job(job_id, True))
             state = job.get("state")
         locator = ""
         while True:
-            page = self.call(
+            page = self.calls.call(
                 "bulk2 results",
-                lambda loc=locator: client().get_query_results(job_id, loc, self.config.bulk_page_size),
+                lambda sf, loc=locator: client(sf).get_query_results(job_id, loc, self.config.bulk_page_size),
             )
             reader = csv.DictReader(io.StringIO(page["records"]))
             for row in reader:

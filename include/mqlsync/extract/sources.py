@@ -1,4 +1,4 @@
-"""The (system, object) pairs a run extracts, for the DAG to map over, and one entry point for them.
+"""One entry point for extracting any (system, object) of the object table (`extract/objects.py`).
 
 `SOURCES` is plain data (no client imports), so a DAG file can expand over it at parse time.
 """
@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mqlsync.errors import ConfigError
+from mqlsync.extract.objects import SOURCES, crm_object, resolve
 
 if TYPE_CHECKING:
     from mqlsync.crm.budget import ApiBudget
     from mqlsync.extract.landing import Landing
     from mqlsync.extract.windows import ExtractResult, ExtractWindow
 
-SALESFORCE_OBJECTS = ("Lead", "Contact", "Campaign", "CampaignMember", "Task")
-HUBSPOT_OBJECTS = ("contacts", "form_submissions", "web_events", "emails", "calls", "meetings")
+__all__ = ["EXTRACTORS", "SOURCES", "extract_source"]
 
-SOURCES: list[dict[str, str]] = [
-    *({"system": "salesforce", "object": o} for o in SALESFORCE_OBJECTS),
-    *({"system": "hubspot", "object": o} for o in HUBSPOT_OBJECTS),
-]
+# One extractor per system; each reads its objects through its own READERS by the table's read mode.
+EXTRACTORS: dict[str, str] = {
+    "salesforce": "mqlsync.extract.salesforce:extract_salesforce",
+    "hubspot": "mqlsync.extract.hubspot:extract_hubspot",
+}
 
 
 def extract_source(
@@ -32,18 +32,7 @@ def extract_source(
     budget: ApiBudget,
     config: Any = None,
 ) -> ExtractResult:
-    """Dispatch one SOURCES entry to `extract_salesforce` or `extract_hubspot`."""
-    system, object_name = source.get("system"), source.get("object", "")
-    if system == "salesforce":
-        from mqlsync.extract.salesforce import extract_salesforce
-
-        return extract_salesforce(
-            client, object_name, window=window, landing=landing, budget=budget, config=config
-        )
-    if system == "hubspot":
-        from mqlsync.extract.hubspot import extract_hubspot
-
-        return extract_hubspot(
-            client, object_name, window=window, landing=landing, budget=budget, config=config
-        )
-    raise ConfigError("extract source", [f"system {system!r} is not salesforce or hubspot"])
+    """Land one SOURCES entry through its system's extractor."""
+    obj = crm_object(str(source.get("system")), str(source.get("object", "")))
+    extract = resolve(EXTRACTORS[obj.system])
+    return extract(client, obj.name, window=window, landing=landing, budget=budget, config=config)

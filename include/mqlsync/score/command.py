@@ -31,13 +31,19 @@ def _join_lists(series: pd.Series) -> pd.Series:
     return series.map(lambda v: ";".join(map(str, list(v))) if v is not None else None)
 
 
-def write_scores(scores: pd.DataFrame, reasons: pd.DataFrame, out: Path) -> Path:
-    """Write Scores (lists joined with ';' in CSV) and the reasons sidecar; return the sidecar path."""
+def scores_file_frame(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scores as files hold them: plus `reason_codes_crm`, the top codes that fit the CRM field."""
     from mqlsync.score.reasons import crm_reason_field
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     frame = scores.copy()
     frame["reason_codes_crm"] = frame["reason_codes"].map(lambda v: crm_reason_field(list(v)))
+    return frame
+
+
+def write_scores(scores: pd.DataFrame, reasons: pd.DataFrame, out: Path) -> Path:
+    """Write Scores (lists joined with ';' in CSV) and the reasons sidecar; return the sidecar path."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame = scores_file_frame(scores)
     if out.suffix.lower() == ".parquet":
         _write_parquet(frame, out)
     else:

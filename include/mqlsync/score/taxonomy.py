@@ -62,6 +62,12 @@ def load_taxonomy(path: Path | str) -> pd.DataFrame:
     return taxonomy_frame(loaded["assets"], source=str(path))
 
 
+def asset_kinds(path: Path | str) -> pd.Series:
+    """`kind` per `asset_id` (what normalize refines form and event types with)."""
+    taxonomy = load_taxonomy(path)
+    return taxonomy.set_index("asset_id")["kind"] if "asset_id" in taxonomy else taxonomy["kind"]
+
+
 def asset_column(
     taxonomy: pd.DataFrame, column: str, asset: np.ndarray, missing: object = None
 ) -> np.ndarray:

@@ -69,6 +69,15 @@ def finish_run(
     )
 
 
+def add_run_counts(conn: sa.Connection, run_id: str, counts: Mapping[str, int]) -> None:
+    """Merge a stage's counts into the running run's (each stage task adds its own)."""
+    current = get_run(conn, run_id)
+    if current is None:
+        raise KeyError(f"run {run_id} was never started (call start_run first)")
+    merged = {**current["counts"], **{k: int(v) for k, v in counts.items()}}
+    conn.execute(sa.update(runs).where(runs.c.run_id == run_id).values(counts=merged))
+
+
 def get_run(conn: sa.Connection, run_id: str) -> dict[str, Any] | None:
     """The run's row as a dict, or None."""
     row = conn.execute(sa.select(runs).where(runs.c.run_id == run_id)).mappings().first()

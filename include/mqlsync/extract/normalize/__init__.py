@@ -9,6 +9,7 @@ from mqlsync.extract.normalize.activities import normalize_marketo_activities, n
 from mqlsync.extract.normalize.cleaning import MAX_TEXT, QUARANTINE_COLUMNS, Normalized
 from mqlsync.extract.normalize.countries import country_code, country_codes
 from mqlsync.extract.normalize.hubspot import (
+    hubspot_engagement_touches,
     hubspot_first_touches,
     normalize_form_submissions,
     normalize_hubspot_contacts,
@@ -21,7 +22,14 @@ from mqlsync.extract.normalize.salesforce import (
     normalize_sf_leads,
     salesforce_first_touches,
 )
-from mqlsync.extract.normalize.tables import normalize_events, normalize_first_touches, normalize_people
+from mqlsync.extract.normalize.tables import (
+    NormalizeContext,
+    NormalizedTables,
+    normalize_events,
+    normalize_first_touches,
+    normalize_landings,
+    normalize_people,
+)
 from mqlsync.extract.normalize.titles import job_function, job_functions
 from mqlsync.extract.normalize.touches import FIRST_TOUCH_COLUMNS
 
@@ -30,10 +38,13 @@ __all__ = [
     "LINK_COLUMNS",
     "MAX_TEXT",
     "QUARANTINE_COLUMNS",
+    "NormalizeContext",
     "Normalized",
     "NormalizedPeople",
+    "NormalizedTables",
     "country_code",
     "country_codes",
+    "hubspot_engagement_touches",
     "hubspot_first_touches",
     "job_function",
     "job_functions",
@@ -42,6 +53,7 @@ __all__ = [
     "normalize_first_touches",
     "normalize_form_submissions",
     "normalize_hubspot_contacts",
+    "normalize_landings",
     "normalize_marketo_activities",
     "normalize_pardot_activities",
     "normalize_people",

@@ -62,17 +62,3 @@ def engagements_with_contacts(frame: pd.DataFrame) -> pd.DataFrame:
     if "associations.contacts" not in frame.columns or "contact_ids" in frame.columns:
         return frame
     return frame.rename(columns={"associations.contacts": "contact_ids"})
-
-
-ADAPTERS = {
-    "form_submissions": form_submissions_from_history,
-    "web_events": web_events_with_details,
-    "emails": engagements_with_contacts,
-    "calls": engagements_with_contacts,
-    "meetings": engagements_with_contacts,
-}
-
-
-def from_api_shapes(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Every raw frame in the flat columns normalize reads; frames without an adapter pass through."""
-    return {name: ADAPTERS.get(name, lambda f: f)(frame) for name, frame in raw.items()}

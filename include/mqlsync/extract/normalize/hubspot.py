@@ -156,32 +156,33 @@ def normalize_web_events(web_events: pd.DataFrame) -> Normalized:
     return build_events(fields, log)
 
 
+def hubspot_engagement_touches(frame: pd.DataFrame, kind: str) -> Normalized:
+    """One engagement object (`email`, `call` or `meeting`) -> first_touches, a row per associated contact."""
+    require_columns(frame, ENGAGEMENT_REQUIRED, table=f"hubspot engagements_{kind}s")
+    raw = frame.reset_index(drop=True)
+    contacts = ids_as_text(raw["contact_ids"]).str.split(";").explode().str.strip()
+    rows = raw.loc[contacts.index].reset_index(drop=True)
+    record_id = ("hubspot:" + contacts.mask(contacts == "").reset_index(drop=True)).astype("string")
+    fields = pd.DataFrame(
+        {
+            "record_id": record_id,
+            "owner_id": column(rows, "hubspot_owner_id"),
+            "touched_at": rows["hs_timestamp"],
+            "type": kind,
+        }
+    )
+    log = QuarantineLog(rows, table_name="first_touches", record_ids=record_id)
+    log.add(
+        record_id.isna(), "NOT_A_PERSON", f"{kind} engagement is not associated with a contact", drop=True
+    )
+    return build_touches(fields, log)
+
+
 def hubspot_first_touches(
     emails: pd.DataFrame | None = None,
     calls: pd.DataFrame | None = None,
     meetings: pd.DataFrame | None = None,
 ) -> Normalized:
     """Engagements (emails, calls, meetings) -> first_touches, one row per associated contact."""
-    parts = []
-    for kind, frame in (("email", emails), ("call", calls), ("meeting", meetings)):
-        if frame is None:
-            continue
-        require_columns(frame, ENGAGEMENT_REQUIRED, table=f"hubspot engagements_{kind}s")
-        raw = frame.reset_index(drop=True)
-        contacts = ids_as_text(raw["contact_ids"]).str.split(";").explode().str.strip()
-        rows = raw.loc[contacts.index].reset_index(drop=True)
-        record_id = ("hubspot:" + contacts.mask(contacts == "").reset_index(drop=True)).astype("string")
-        fields = pd.DataFrame(
-            {
-                "record_id": record_id,
-                "owner_id": column(rows, "hubspot_owner_id"),
-                "touched_at": rows["hs_timestamp"],
-                "type": kind,
-            }
-        )
-        log = QuarantineLog(rows, table_name="first_touches", record_ids=record_id)
-        log.add(
-            record_id.isna(), "NOT_A_PERSON", f"{kind} engagement is not associated with a contact", drop=True
-        )
-        parts.append(build_touches(fields, log))
-    return combine_touches(parts)
+    kinds = (("email", emails), ("call", calls), ("meeting", meetings))
+    return combine_touches([hubspot_engagement_touches(f, kind) for kind, f in kinds if f is not None])
