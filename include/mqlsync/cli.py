@@ -16,9 +16,11 @@ COMMANDS: dict[str, str] = {
     "generate": "mqlsync.generate.command:generate",
     "sandbox": "mqlsync.sandbox.command:sandbox",
     "db": "mqlsync.store.command:db",
+    "quarantine": "mqlsync.store.command:quarantine",
     "score": "mqlsync.score.command:score",
     "explain": "mqlsync.score.command:explain",
     "model": "mqlsync.score.command:model",
+    "validate": "mqlsync.validate.command:validate",
 }
 
 

@@ -36,6 +36,10 @@ class Settings(BaseModel):
     hubspot_conn_id: str = "hubspot_default"
     model_path: Path = DEFAULT_MODEL_PATH
     taxonomy_path: Path = DEFAULT_TAXONOMY_PATH
+    expectations_dir: Path = Field(
+        default=PROJECT_ROOT / "expectations",
+        description="the validation suites (GX suite JSON, one file per suite)",
+    )
     exports_dir: Path | None = Field(
         default=None,
         description="landing folder of Marketo/Account Engagement CSVs; default <data_dir>/exports",

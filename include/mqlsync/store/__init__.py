@@ -20,17 +20,19 @@ from mqlsync.store.ledger import (
     ledger_rows,
 )
 from mqlsync.store.migrate import downgrade_store, head_revision, store_revision, upgrade_store
-from mqlsync.store.quarantine import add_quarantine, read_quarantine
+from mqlsync.store.quarantine import QuarantineCounts, read_quarantine, record_quarantine
 from mqlsync.store.raw_files import claim_raw_file, mark_raw_file
-from mqlsync.store.runs import finish_run, get_run, start_run
+from mqlsync.store.runs import add_run_counts, finish_run, get_run, start_run
 from mqlsync.store.scores import latest_scores, record_scores, record_scoring_run, score_history
 from mqlsync.store.tables import metadata
+from mqlsync.store.validation import read_validation_results, record_validation_results
 from mqlsync.store.watermarks import Watermark, get_watermark, set_watermark
 
 __all__ = [
     "PlanCounts",
+    "QuarantineCounts",
     "Watermark",
-    "add_quarantine",
+    "add_run_counts",
     "claim_raw_file",
     "create_store_engine",
     "downgrade_store",
@@ -52,9 +54,12 @@ __all__ = [
     "read_identities",
     "read_quarantine",
     "read_query",
+    "read_validation_results",
     "record_identities",
+    "record_quarantine",
     "record_scores",
     "record_scoring_run",
+    "record_validation_results",
     "score_history",
     "set_watermark",
     "start_run",

@@ -34,6 +34,7 @@ metadata = sa.MetaData(
 RUN_STATUSES = ("running", "success", "failed")
 LEDGER_STATUSES = ("planned", "sent", "confirmed", "failed", "skipped")
 RAW_FILE_STATUSES = ("landed", "loaded", "failed")
+QUARANTINE_STATUSES = ("open", "resolved")
 
 
 def sql_type(arrow_type: pa.DataType) -> sa.types.TypeEngine:
@@ -126,20 +127,36 @@ events = sa.Table(
     sa.Index(None, "updated_run"),
 )
 
+# One entry per (stage, table_name, record_key, check), however many runs raise it (see
+# store/quarantine.py): record_key is the record_id, or "row:<sha256 prefix>" of the snapshot for
+# rows without one. An entry is `open` until a run checks its record again and it passes.
 quarantine = sa.Table(
     "quarantine",
     metadata,
     sa.Column("id", BigId(), primary_key=True, autoincrement=True),
-    _run_fk(),
     sa.Column("stage", sa.Text(), nullable=False),
     sa.Column("table_name", sa.Text(), nullable=False),
     sa.Column("record_id", sa.Text()),
+    sa.Column("record_key", sa.Text(), nullable=False),
     sa.Column("check", sa.Text(), nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),
     sa.Column("row", JsonValue()),
-    sa.Column("created_at", UtcDateTime(), nullable=False, info={"fill": "now"}),
-    sa.Index(None, "run_id", "table_name"),
-    sa.Index(None, "table_name", "record_id"),
+    sa.Column("status", sa.Text(), nullable=False),
+    sa.Column("first_seen_run", sa.Text(), sa.ForeignKey("runs.run_id"), nullable=False),
+    sa.Column("last_seen_run", sa.Text(), sa.ForeignKey("runs.run_id"), nullable=False),
+    sa.Column("resolved_run", sa.Text(), sa.ForeignKey("runs.run_id")),
+    sa.Column("first_seen_at", UtcDateTime(), nullable=False),
+    sa.Column("last_seen_at", UtcDateTime(), nullable=False),
+    sa.Column("resolved_at", UtcDateTime()),
+    sa.Column("times_seen", sa.Integer(), nullable=False),
+    _in("status", QUARANTINE_STATUSES, "status"),
+    sa.UniqueConstraint("stage", "table_name", "record_key", "check"),
+    # `mqlsync quarantine list --open --check C`, and what one run raised.
+    sa.Index(None, "status", "check"),
+    sa.Index(None, "last_seen_run"),
+    sa.Index(None, "first_seen_run"),
+    # Resolving: the open entries of one stage and table whose record was checked again.
+    sa.Index(None, "stage", "table_name", "record_id"),
 )
 
 identities = sa.Table(
@@ -215,3 +232,25 @@ def table(name: str) -> sa.Table:
         return TABLES[name]
     except KeyError:
         raise KeyError(f"no store table {name!r}; the tables are: {', '.join(sorted(TABLES))}") from None
+
+
+# One row per run, suite and check (a check code names one expectation of a suite): what the
+# validate stage evaluated, how many rows failed, the gate and the verdict (see mqlsync.validate).
+validation_results = sa.Table(
+    "validation_results",
+    metadata,
+    sa.Column("run_id", sa.Text(), sa.ForeignKey("runs.run_id"), primary_key=True),
+    sa.Column("suite", sa.Text(), primary_key=True),
+    sa.Column("check", sa.Text(), primary_key=True),
+    sa.Column("table_name", sa.Text(), nullable=False),
+    sa.Column("expectation", sa.Text(), nullable=False, doc="the GX expectation type"),
+    sa.Column("column", sa.Text()),
+    sa.Column("evaluated", sa.BigInteger(), nullable=False),
+    sa.Column("failed", sa.BigInteger(), nullable=False),
+    sa.Column("gate", sa.Float()),
+    sa.Column("passed", sa.Boolean(), nullable=False),
+    sa.Column("gate_failed", sa.Boolean(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False, info={"fill": "now"}),
+    sa.Index(None, "suite", "check", "created_at"),
+)
+TABLES["validation_results"] = validation_results
