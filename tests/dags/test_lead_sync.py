@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -65,12 +66,48 @@ def _store_frame(settings, table: str) -> pd.DataFrame:
     return frame
 
 
-def test_every_extract_task_and_the_load_succeed(synced):
+def test_every_object_of_the_table_is_extracted_and_every_stage_succeeds(synced):
+    from mqlsync.extract.objects import OBJECTS
+
     for result in (synced["first"], synced["second"]):
         assert result.state == "success", result.task_states
         extract_states = [s for t, s in result.task_states.items() if t.startswith("extract_")]
-        assert len(extract_states) == 11  # 5 Salesforce + 6 HubSpot objects
+        assert len(extract_states) == len(OBJECTS)
         assert set(extract_states) == {"success"}
+        stages = {t: s for t, s in result.task_states.items() if not t.startswith("extract_")}
+        steps = ["begin_run", "normalize", "validate", "store", "score", "end_run"]
+        assert stages == dict.fromkeys(steps, "success")
+
+
+def test_each_stage_leaves_its_tables_in_the_run_folder_with_a_manifest(synced):
+    from mqlsync.run_folder import RunFolder
+    from mqlsync.schemas import PEOPLE
+
+    folder = RunFolder(synced["settings"].data_dir, synced["first"].run_id)
+    normalized = folder.finished("normalized")
+    scores = folder.finished("scores")
+    assert normalized is not None
+    assert scores is not None
+    assert {"people", "events", "first_touches", "links", "quarantine", "export_files"} <= set(
+        normalized.tables
+    )
+    people = normalized.read("people")
+    assert list(people.columns) == PEOPLE.names
+    assert len(people) == normalized.tables["people"]["rows"] > 0
+    assert len(normalized.meta["extracted"]) == len(synced["first"].task_states) - 6
+    validated = folder.finished("validated")
+    assert validated is not None
+    assert Path(validated.meta["data_docs"]).is_file()
+    assert validated.tables["people"]["rows"] <= normalized.tables["people"]["rows"]
+    assert scores.read("scores")["person_id"].is_unique
+
+
+def test_a_rerun_stores_no_quarantine_row_twice(synced):
+    quarantine = _store_frame(synced["settings"], "quarantine")
+    key = ["stage", "table_name", "record_key", "check"]
+    assert not quarantine.duplicated(key).any()
+    runs = _store_frame(synced["settings"], "runs").sort_values("started_at")
+    assert runs.iloc[1]["counts"]["stored.quarantine_new"] == 0
 
 
 def test_every_crm_person_record_is_stored_or_quarantined(synced):

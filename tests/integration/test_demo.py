@@ -30,7 +30,7 @@ def _calls(output: str) -> int:
     return int(re.search(r"total API calls: (\d+)", output).group(1))
 
 
-def test_demo_pulls_stores_and_previews_scores_then_pulls_incrementally(tmp_path):
+def test_demo_pulls_stores_and_scores_then_a_rerun_stores_nothing_new(tmp_path):
     first = _demo(tmp_path / "data")
     assert first.returncode == 0, first.stderr[-3000:]
     out = first.stdout
@@ -38,10 +38,16 @@ def test_demo_pulls_stores_and_previews_scores_then_pulls_incrementally(tmp_path
     for source in ("salesforce/Lead", "salesforce/Contact", "hubspot/contacts", "hubspot/web_events"):
         assert re.search(rf"^{re.escape(source)}\s+[1-9]\d*\s", out, re.M), source
     assert re.search(r"people received: [1-9]\d*, new or changed: [1-9]", out)
-    assert "scoring preview with model" in out
-    assert (tmp_path / "data" / "demo" / "reports" / "scores_preview.parquet").exists()
-    assert (tmp_path / "data" / "demo" / "reports" / "scores_preview.reasons.parquet").exists()
+    assert "scores with model" in out
+    scores = Path(re.search(r"written: (\S+scores\.parquet)", out).group(1))
+    assert scores.is_relative_to(tmp_path / "data" / "demo" / "runs")
+    assert scores.exists()
+    assert scores.with_suffix(".reasons.parquet").exists()
     assert (tmp_path / "data" / "demo" / "mqlsync.db").exists()
+    assert re.search(r"quarantine: [1-9]\d* rows this run, new: [1-9]", out)
+    docs = re.search(r"validation: gate passed; .*Data Docs: file://(\S+)", out)
+    assert docs, out
+    assert Path(docs.group(1)).is_file()
 
     second = _demo(tmp_path / "data")
     assert second.returncode == 0, second.stderr[-3000:]
@@ -49,4 +55,6 @@ def test_demo_pulls_stores_and_previews_scores_then_pulls_incrementally(tmp_path
     assert re.search(r"people received: \d+, new or changed: 0\b", second.stdout)
     assert re.search(r"events received: \d+, new or changed: 0\b", second.stdout)
     assert "from 0 new files" in second.stdout
+    # the same quarantined records are seen again, not stored again
+    assert re.search(r"quarantine: [1-9]\d* rows this run, new: 0,", second.stdout)
     assert _calls(second.stdout) <= _calls(out)

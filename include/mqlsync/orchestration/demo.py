@@ -1,9 +1,9 @@
 """`mqlsync demo`: the main job on the embedded defaults, end to end on one machine.
 
 Generates a world, serves it from the in-process CRM sandbox, runs the `lead_sync` DAG through
-Airflow (dag.test on a SQLite metadata DB under the data directory), and prints what the run pulled
-and stored. A scoring preview follows, until scoring joins the DAG. Running it again reuses the world
-and the state store, so the second run shows an incremental pull.
+Airflow (dag.test on a SQLite metadata DB under the data directory), and prints what the run pulled,
+stored, quarantined and scored. Running it again reuses the world and the state store, so the second
+run shows an incremental pull that stores nothing new.
 """
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ def pull_report(settings: Settings, run_id: str) -> str:
     """Records per source and object, deletes, merges, API calls, and what was stored or quarantined."""
     import pandas as pd
 
-    from mqlsync.store import create_store_engine, get_run, read_frame
+    from mqlsync.store import create_store_engine, get_run, read_quarantine
 
     engine = create_store_engine(settings.store_url)
     with engine.connect() as conn:
         run = get_run(conn, run_id) or {}
-        quarantine = read_frame(conn, "quarantine", {"run_id": run_id})
+        seen = read_quarantine(conn, run_id=run_id)
     engine.dispose()
     counts: dict[str, int] = run.get("counts") or {}
     rows = {}
@@ -76,55 +76,59 @@ def pull_report(settings: Settings, run_id: str) -> str:
         f"  people received: {stored.get('people', 0)}, new or changed: {stored.get('people_changed', 0)}",
         f"  events received: {stored.get('events', 0)}, new or changed: {stored.get('events_changed', 0)}"
         f" (export events: {stored.get('export_events', 0)} from {stored.get('export_files', 0)} new files)",
-        f"  first sales touches: {stored.get('first_touches', 0)}   quarantined rows: {len(quarantine)}",
+        f"  first sales touches: {stored.get('first_touches', 0)}",
+        f"  quarantine: {stored.get('quarantined', 0)} rows this run, new: {stored.get('quarantine_new', 0)},"
+        f" resolved: {stored.get('quarantine_resolved', 0)}, open in all: {stored.get('quarantine_open', 0)}",
     ]
-    if len(quarantine):
-        by_check = quarantine.groupby(["table_name", "check"]).size().sort_values(ascending=False)
-        lines += ["  quarantine by table and check:"]
+    if len(seen):
+        by_check = seen.groupby(["table_name", "check"]).size().sort_values(ascending=False)
+        lines += ["  quarantine seen this run, by table and check:"]
         lines += [f"    {table_name:<14} {check:<22} {n}" for (table_name, check), n in by_check.items()]
+        lines.append("  every entry: mqlsync quarantine list --open")
     return "\n".join(lines)
 
 
-def scoring_preview(settings: Settings, *, as_of: datetime, reports: Path) -> str:
-    """Score every stored record with the default model (each record as its own person for now),
-    keep the run in the score history, and write the scores with their reasons sidecar."""
-    from mqlsync.schemas import EVENTS, PEOPLE
-    from mqlsync.score import load_model, score_with_reasons
-    from mqlsync.score.command import write_scores
-    from mqlsync.store import create_store_engine, read_frame, record_scoring_run
+def validation_report(settings: Settings, run_id: str) -> str:
+    """What the run's quality gate checked, and where its Data Docs are (a path a browser opens)."""
+    from pathlib import Path
 
-    engine = create_store_engine(settings.store_url)
-    with engine.connect() as conn:
-        people = read_frame(conn, "people", columns=PEOPLE.names)
-        events = read_frame(conn, "events", columns=EVENTS.names)
-    people = people[~people["is_deleted"].astype(bool)].reset_index(drop=True)
-    model = load_model(settings.model_path)
-    result = score_with_reasons(people, events, model, as_of=as_of)
-    scores = result.scores
-    with engine.begin() as conn:
-        record_scoring_run(
-            conn, scores, run_id=f"demo_score__{as_of:%Y-%m-%dT%H:%M:%SZ}", dag_id="mqlsync_demo", as_of=as_of
-        )
-    engine.dispose()
-    reports.mkdir(parents=True, exist_ok=True)
-    out = reports / "scores_preview.parquet"
-    write_scores(scores, result.reasons, out)
+    from mqlsync.run_folder import RunFolder
+
+    folder = RunFolder(settings.data_dir, run_id)
+    stage = folder.finished("validated")
+    docs = folder.stage_path("validation") / "index.html"
+    if stage is None:
+        return f"validation: the quality gate stopped the run; Data Docs: {docs.as_uri() if docs.exists() else 'none'}"
+    checked = stage.meta.get("checked", {})
+    kept = ", ".join(f"{name} {stage.counts.get(name, 0)} of {n}" for name, n in checked.items())
+    return f"validation: gate passed; accepted {kept}; Data Docs: {Path(stage.meta['data_docs']).as_uri()}"
+
+
+def scoring_report(settings: Settings, run_id: str) -> str:
+    """What the run's score task wrote (`runs/<run>/scores/`), and the command that explains the top MQL."""
+    from mqlsync.run_folder import RunFolder
+
+    stage = RunFolder(settings.data_dir, run_id).finished("scores")
+    if stage is None:
+        return "no scores: the run's score task did not finish"
+    scores = stage.read("scores")
     share = (
         scores["mql_status"].value_counts().reindex(["mql", "nurture", "new", "disqualified"], fill_value=0)
     )
     mqls = scores[scores["mql_status"] == "mql"].sort_values(["score", "person_id"], ascending=[False, True])
     queues = mqls["routing_queue"].value_counts()
+    path = stage.table_path("scores")
     lines = [
-        f"scoring preview with model {model.version} as of {as_of:%Y-%m-%d %H:%M} UTC "
-        f"({len(people)} live records; identity resolution joins the pipeline later):",
+        f"scores with model {stage.meta.get('model_version')} as of {stage.meta.get('as_of')} "
+        f"({len(scores)} live records; identity resolution joins the pipeline later):",
         "  status: " + "   ".join(f"{k} {v}" for k, v in share.items()),
         "  MQLs by queue: " + ("   ".join(f"{k} {v}" for k, v in queues.items()) or "none"),
         "  tiers: " + "   ".join(f"{k} {v}" for k, v in scores["tier"].value_counts().sort_index().items()),
-        f"  written: {out} (and its .reasons.parquet); kept in the score history",
+        f"  written: {path} (and its .reasons.parquet); kept in the score history",
     ]
     if len(mqls):
         top = mqls.iloc[0]["person_id"]
-        lines.append(f"  why the top MQL qualified: mqlsync explain {top} --scores {out}")
+        lines.append(f"  why the top MQL qualified: mqlsync explain {top} --scores {path}")
     return "\n".join(lines)
 
 
@@ -137,7 +141,7 @@ def demo(settings: Settings, people: int, seed: int) -> None:
 
     Generates a synthetic life-sciences world (once), serves it from local Salesforce and HubSpot
     emulators, runs the lead_sync DAG through Airflow (SQLite metadata DB under the data directory),
-    prints what was pulled, stored and quarantined, and previews scores with the default model.
+    prints what was pulled, stored and quarantined, and what the run's score task found.
     Everything lands under <data_dir>/demo; delete that folder to start over.
     """
     from mqlsync.sandbox.server import serve_both
@@ -159,8 +163,8 @@ def demo(settings: Settings, people: int, seed: int) -> None:
         click.echo("running lead_sync through Airflow (dag.test) ...")
         run_id, state = run_lead_sync(now)
     click.echo(pull_report(run_settings, run_id))
+    click.echo(validation_report(run_settings, run_id))
     if state != "success":
         raise click.ClickException(f"lead_sync ended {state}; see the task logs above")
-    as_of = datetime.fromisoformat(str(read_manifest(world)["as_of"]).replace("Z", "+00:00"))
     click.echo("")
-    click.echo(scoring_preview(run_settings, as_of=as_of, reports=base / "reports"))
+    click.echo(scoring_report(run_settings, run_id))

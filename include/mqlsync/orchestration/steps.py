@@ -9,13 +9,26 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mqlsync.extract.sources import SOURCES
+from mqlsync.extract.objects import SYSTEMS
+from mqlsync.extract.sources import SOURCES, extract_source
 from mqlsync.log import install_record_redaction
 
 # Task logs go through Airflow's handlers, not ours: redact records as they are created.
 install_record_redaction()
 
-__all__ = ["SOURCES", "begin_run", "extract", "load", "sources_of"]
+__all__ = [
+    "SOURCES",
+    "SYSTEMS",
+    "begin_run",
+    "end_run",
+    "extract",
+    "fail_run",
+    "normalize",
+    "score",
+    "sources_of",
+    "store",
+    "validate",
+]
 
 
 def sources_of(system: str) -> list[dict[str, str]]:
@@ -74,14 +87,13 @@ def _client(system: str, settings: Any) -> Any:
 
 
 def extract(source: dict[str, str], run: dict[str, Any]) -> dict[str, Any]:
-    """Pull one (system, object) for the run's window into the raw landing; the watermark moves in `load`.
+    """Pull one (system, object) for the run's window into the raw landing; the watermark moves in `store`.
 
     No stored watermark means a full pull; otherwise the window starts at the older of the stored
     watermark and the interval start, minus the look-back (the overlap is dropped by CRM id).
     """
     from mqlsync.crm.budget import ApiBudget
     from mqlsync.extract.landing import Landing
-    from mqlsync.extract.sources import extract_source
     from mqlsync.extract.windows import ExtractWindow
     from mqlsync.settings import get_settings
     from mqlsync.store import create_store_engine, get_watermark
@@ -111,39 +123,180 @@ def extract(source: dict[str, str], run: dict[str, Any]) -> dict[str, Any]:
     return result.to_dict()
 
 
-def load(
-    salesforce: list[dict[str, Any]], hubspot: list[dict[str, Any]], run: dict[str, Any]
-) -> dict[str, Any]:
-    """Normalize and store everything the run landed, then move the watermarks, in one transaction."""
-    from mqlsync.extract.landing import Landing
-    from mqlsync.extract.load import store_landings
+def normalize(extracted: list[Any], run: dict[str, Any]) -> dict[str, Any]:
+    """Landings + new export files -> `normalized/` (people, events, first_touches, links, quarantine,
+    export_files). Reads the store (which export files are already read) but writes only files; a
+    retried task returns the stage it already finished."""
+    from mqlsync.extract.exports import read_file_states
+    from mqlsync.extract.load import normalize_run
     from mqlsync.extract.windows import ExtractResult
-    from mqlsync.score.taxonomy import load_taxonomy
+    from mqlsync.run_folder import RunFolder
+    from mqlsync.score.taxonomy import asset_kinds
     from mqlsync.settings import get_settings
-    from mqlsync.store import create_store_engine, finish_run
+    from mqlsync.store import create_store_engine
 
     settings = get_settings()
-    extracted = [ExtractResult.from_dict(r) for r in [*_every(salesforce), *_every(hubspot)]]
-    taxonomy = load_taxonomy(settings.taxonomy_path)
-    asset_kinds = taxonomy.set_index("asset_id")["kind"] if "asset_id" in taxonomy else taxonomy["kind"]
-    run_dir = Landing(settings.data_dir, run["run_id"]).run_dir
+    folder = RunFolder(settings.data_dir, run["run_id"])
+    done = folder.finished("normalized")
+    if done is not None:
+        return done.to_dict()
+    results = [ExtractResult.from_dict(r) for mapped in extracted for r in _every(mapped)]
+    engine = create_store_engine(settings.store_url)
+    with engine.connect() as conn:
+        known = read_file_states(conn)
+    engine.dispose()
+    out = normalize_run(
+        results,
+        exports_folder=settings.exports_folder,
+        known_export_sha256=known,
+        asset_kinds=asset_kinds(settings.taxonomy_path),
+    )
+    tables = {**out.tables._asdict(), "export_files": out.export_files}
+    counts = {name: len(frame) for name, frame in tables.items()}
+    meta = {"extracted": [r.to_dict() for r in results]}
+    return folder.write("normalized", tables, counts=counts, meta=meta).to_dict()
+
+
+def validate(normalized: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    """`normalized/` people and events through the suites in expectations/ -> `validated/` (accepted
+    rows and the validation quarantine), Data Docs and results under `validation/`. The results are
+    kept in the store even when a gate fails; then the run stops here (QualityGateError, terminal),
+    before anything is stored as accepted, so the watermarks stay where they were."""
+    from mqlsync.run_folder import RunFolder, StageOutput
+    from mqlsync.settings import get_settings
+    from mqlsync.store import add_run_counts, create_store_engine, read_frame, record_validation_results
+    from mqlsync.validate import check_gates, load_suites, validate_tables, write_data_docs
+
+    settings = get_settings()
+    folder = RunFolder(settings.data_dir, run["run_id"])
+    done = folder.finished("validated")
+    if done is not None:
+        return done.to_dict()
+    stage = StageOutput.from_dict(normalized)
+    engine = create_store_engine(settings.store_url)
+    with engine.connect() as conn:
+        known = read_frame(conn, "people", columns=["record_id"])["record_id"]
+    tables = {"people": stage.read("people"), "events": stage.read("events")}
+    result = validate_tables(
+        tables,
+        load_suites(settings.expectations_dir),
+        as_of=_instant(run["window_end"]),
+        known_record_ids=known,
+    )
+    docs = write_data_docs(result, folder.stage_path("validation"))
+    with engine.begin() as conn:
+        record_validation_results(conn, result.results, run_id=run["run_id"])
+        add_run_counts(conn, run["run_id"], {"validation.quarantined": len(result.quarantined)})
+    engine.dispose()
+    check_gates(result, details=docs)
+    counts = {name: len(frame) for name, frame in result.accepted.items()}
+    meta = {"data_docs": str(docs), "checked": {name: len(frame) for name, frame in tables.items()}}
+    accepted = {**result.accepted, "quarantine": result.quarantined}
+    return folder.write("validated", accepted, counts=counts, meta=meta).to_dict()
+
+
+def store(normalized: dict[str, Any], validated: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    """The one transaction of the run: rows, quarantine, export files and watermarks together."""
+    from mqlsync.extract.load import checked_ids_by_stage, store_tables
+    from mqlsync.extract.normalize.cleaning import concat_quarantine
+    from mqlsync.extract.windows import ExtractResult
+    from mqlsync.run_folder import StageOutput
+    from mqlsync.settings import get_settings
+    from mqlsync.store import add_run_counts, create_store_engine
+
+    settings = get_settings()
+    normal, checked = StageOutput.from_dict(normalized), StageOutput.from_dict(validated)
+    extracted = [ExtractResult.from_dict(r) for r in normal.meta["extracted"]]
+    tables = {name: normal.read(name) for name in ("first_touches", "export_files")}
+    tables |= {name: checked.read(name) for name in ("people", "events")}
+    quarantine = {"normalize": normal.read("quarantine"), "validate": checked.read("quarantine")}
+    inputs = {"normalize": {n: normal.read(n) for n in ("people", "events", "first_touches")}}
+    inputs["validate"] = {n: normal.read(n) for n in ("people", "events")}
     engine = create_store_engine(settings.store_url)
     with engine.begin() as conn:
-        counts = store_landings(
+        counts = store_tables(
             conn,
-            extracted,
+            {**tables, "quarantine": concat_quarantine(quarantine.values())},
+            checked=checked_ids_by_stage(inputs, quarantine),
+            extracted=extracted,
             run_id=run["run_id"],
-            exports_folder=settings.exports_folder,
-            asset_kinds=asset_kinds,
-            first_touches_path=run_dir / "normalized" / "first_touches.parquet",
         )
         summary = {
             "extracted": {f"{r.system}/{r.object}": _extract_counts(r) for r in extracted},
             "stored": counts.to_dict(),
         }
-        finish_run(conn, run["run_id"], status="success", counts=flat_counts(summary))
+        add_run_counts(conn, run["run_id"], flat_counts(summary))
     engine.dispose()
     return summary
+
+
+def score(stored: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    """Score every live record in the store as of the run's window end -> `scores/` and the score
+    history. Each record is its own person until identity resolution joins the run."""
+    from mqlsync.run_folder import RunFolder
+    from mqlsync.schemas import EVENTS, PEOPLE
+    from mqlsync.score import load_model, score_with_reasons
+    from mqlsync.score.command import scores_file_frame
+    from mqlsync.settings import get_settings
+    from mqlsync.store import add_run_counts, create_store_engine, read_frame, record_scores
+
+    settings = get_settings()
+    folder = RunFolder(settings.data_dir, run["run_id"])
+    done = folder.finished("scores")
+    if done is not None:
+        return done.to_dict()
+    as_of = _instant(run["window_end"])
+    engine = create_store_engine(settings.store_url)
+    with engine.connect() as conn:
+        people = read_frame(conn, "people", columns=PEOPLE.names)
+        events = read_frame(conn, "events", columns=EVENTS.names)
+    people = people[~people["is_deleted"].astype(bool)].reset_index(drop=True)
+    model = load_model(settings.model_path)
+    result = score_with_reasons(people, events, model, as_of=as_of)
+    with engine.begin() as conn:
+        written = record_scores(conn, result.scores, run_id=run["run_id"])
+        add_run_counts(conn, run["run_id"], {"scored": written})
+    engine.dispose()
+    statuses = result.scores["mql_status"].value_counts()
+    counts = {"scores": len(result.scores), **{f"status.{k}": int(v) for k, v in statuses.items()}}
+    tables = {"scores": scores_file_frame(result.scores), "scores.reasons": result.reasons}
+    meta = {"model_version": model.version, "as_of": as_of.isoformat() if as_of else None}
+    return folder.write("scores", tables, counts=counts, meta=meta).to_dict()
+
+
+def end_run(scored: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    """Mark the run a success once every stage before it finished."""
+    from mqlsync.settings import get_settings
+    from mqlsync.store import create_store_engine, finish_run
+
+    settings = get_settings()
+    engine = create_store_engine(settings.store_url)
+    with engine.begin() as conn:
+        finish_run(conn, run["run_id"], status="success")
+    engine.dispose()
+    return {"run_id": run["run_id"], "status": "success"}
+
+
+def fail_run(context: Any) -> None:
+    """DAG failure callback: the run's row says `failed` and which task failed. Never raises: a
+    callback that fails would hide the task's own error."""
+    import logging
+
+    from mqlsync.settings import get_settings
+    from mqlsync.store import create_store_engine, finish_run, get_run
+
+    dag_run = context.get("dag_run")
+    run_id = getattr(dag_run, "run_id", None) or context.get("run_id")
+    ti = context.get("ti") or context.get("task_instance")
+    error = f"task {ti.task_id} failed" if ti is not None else str(context.get("reason") or "failed")
+    try:
+        engine = create_store_engine(get_settings().store_url)
+        with engine.begin() as conn:
+            if run_id and get_run(conn, run_id) is not None:
+                finish_run(conn, run_id, status="failed", error=error)
+        engine.dispose()
+    except Exception:  # the task's own error is what on-call must see
+        logging.getLogger(__name__).exception("could not record run %s as failed", run_id)
 
 
 def _every(mapped: Any) -> list[Any]:
