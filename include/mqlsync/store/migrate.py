@@ -7,6 +7,7 @@ leaves the previous schema in place (PostgreSQL and SQLite both have transaction
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -63,10 +64,17 @@ def store_revision(target: sa.Engine | str) -> str | None:
     """The revision the store is at, or None for an empty (never migrated) database."""
     engine, owned = _engine(target)
     try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(
-                conn, opts={"version_table": VERSION_TABLE}
-            ).get_current_revision()
+        # Reading the revision is not a migration: alembic's "Context impl" INFO lines stay out.
+        log = logging.getLogger("alembic.runtime.migration")
+        level = log.level
+        log.setLevel(max(level, logging.WARNING))
+        try:
+            with engine.connect() as conn:
+                return MigrationContext.configure(
+                    conn, opts={"version_table": VERSION_TABLE}
+                ).get_current_revision()
+        finally:
+            log.setLevel(level)
     finally:
         if owned:
             engine.dispose()
