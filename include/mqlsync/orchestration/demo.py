@@ -78,7 +78,8 @@ def pull_report(settings: Settings, run_id: str) -> str:
         f" (export events: {stored.get('export_events', 0)} from {stored.get('export_files', 0)} new files)",
         f"  first sales touches: {stored.get('first_touches', 0)}",
         f"  quarantine: {stored.get('quarantined', 0)} rows this run, new: {stored.get('quarantine_new', 0)},"
-        f" resolved: {stored.get('quarantine_resolved', 0)}, open in all: {stored.get('quarantine_open', 0)}",
+        f" resolved: {stored.get('quarantine_resolved', 0)},"
+        f" open in the tables it saw: {stored.get('quarantine_open', 0)}",
     ]
     if len(seen):
         by_check = seen.groupby(["table_name", "check"]).size().sort_values(ascending=False)
