@@ -27,10 +27,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mqlsync.run_folder import MANIFEST, RunFolder, safe_run_id, write_json_atomically
+from mqlsync.run_folder import MANIFEST, RunFolder, write_json_atomically
 from mqlsync.run_folder import file_sha256 as _sha256
 
-__all__ = ["MANIFEST", "Landing", "LandingWriter", "as_text", "iter_landings", "read_landing", "safe_run_id"]
+__all__ = ["MANIFEST", "Landing", "LandingWriter", "as_text", "iter_landings", "read_landing"]
 PART_ROWS = 50_000
 BOOKKEEPING = ("_extracted_at", "_run_id")
 

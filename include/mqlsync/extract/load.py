@@ -31,7 +31,6 @@ class RunTables(NamedTuple):
 
     tables: NormalizedTables
     export_files: pd.DataFrame
-    export_events: int
 
 
 class StoreCounts(NamedTuple):
@@ -71,15 +70,14 @@ def normalize_run(
     """
     tables = normalize_landings(read_landings(results), asset_kinds=asset_kinds)
     files = pd.DataFrame({c: pd.Series(dtype="string") for c in FILE_COLUMNS})
-    export_events = 0
     if exports_folder is not None and Path(exports_folder).is_dir():
         exported = read_exports(exports_folder, known_sha256=known_export_sha256, asset_kinds=asset_kinds)
-        files, export_events = exported.files, len(exported.events)
+        files = exported.files
         if len(exported.events):
             tables = tables._replace(events=pd.concat([tables.events, exported.events], ignore_index=True))
         tables = tables._replace(quarantine=concat_quarantine([tables.quarantine, exported.quarantined]))
     events = tables.events.drop_duplicates("event_id", keep="last").reset_index(drop=True)
-    return RunTables(tables._replace(events=events), files, export_events)
+    return RunTables(tables._replace(events=events), files)
 
 
 def checked_ids_by_stage(

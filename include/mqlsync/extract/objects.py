@@ -165,10 +165,6 @@ def crm_object(system: str, name: str, objects: tuple[CrmObject, ...] = OBJECTS)
     )
 
 
-def objects_of(system: str, objects: tuple[CrmObject, ...] = OBJECTS) -> tuple[CrmObject, ...]:
-    return tuple(o for o in objects if o.system == system)
-
-
 def resolve(path: str) -> Callable[..., Any]:
     """`"package.module:function"` -> the function (imported on first use)."""
     module, _, attr = path.partition(":")

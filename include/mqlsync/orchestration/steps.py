@@ -210,8 +210,10 @@ def store(normalized: dict[str, Any], validated: dict[str, Any], run: dict[str, 
     tables = {name: normal.read(name) for name in ("first_touches", "export_files")}
     tables |= {name: checked.read(name) for name in ("people", "events")}
     quarantine = {"normalize": normal.read("quarantine"), "validate": checked.read("quarantine")}
-    inputs = {"normalize": {n: normal.read(n) for n in ("people", "events", "first_touches")}}
-    inputs["validate"] = {n: normal.read(n) for n in ("people", "events")}
+    # What each stage looked at, by id only: normalize produced these rows, validate checked them.
+    ids = {"people": ["record_id"], "events": ["event_id"], "first_touches": ["record_id"]}
+    seen = {name: normal.read(name, columns=columns) for name, columns in ids.items()}
+    inputs = {"normalize": seen, "validate": {n: seen[n] for n in ("people", "events")}}
     engine = create_store_engine(settings.store_url)
     with engine.begin() as conn:
         counts = store_tables(
