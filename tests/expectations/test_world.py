@@ -13,14 +13,8 @@ from mqlsync.extract.normalize import normalize_events, normalize_people
 from mqlsync.generate import WorldConfig, generate_world
 from mqlsync.validate import check_gates, load_suites, validate_tables
 from tests.expectations.samples import SUITES_DIR
+from tests.fixtures.world import EVENT_FILES, PEOPLE_FILES, read_world_objects
 
-PEOPLE_OBJECTS = {"salesforce/Lead": "Lead", "salesforce/Contact": "Contact", "hubspot/contacts": "contacts"}
-EVENT_OBJECTS = {
-    "salesforce/CampaignMember": "CampaignMember",
-    "salesforce/Campaign": "Campaign",
-    "hubspot/form_submissions": "form_submissions",
-    "hubspot/web_events": "web_events",
-}
 # defect (field as the generator names it) -> the check that must catch it after normalize.
 EXPECTED = {
     ("missing_required", "Company"): "SF_LEAD_COMPANY_REQUIRED",
@@ -42,11 +36,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def validation(world: Path):
-    def raw(names: dict[str, str]) -> dict[str, pd.DataFrame]:
-        return {name: pd.read_parquet(world / f"{rel}.parquet") for rel, name in names.items()}
-
-    people = normalize_people(raw(PEOPLE_OBJECTS)).accepted
-    events = normalize_events(raw(EVENT_OBJECTS)).accepted
+    people = normalize_people(read_world_objects(world, PEOPLE_FILES)).accepted
+    events = normalize_events(read_world_objects(world, EVENT_FILES)).accepted
     as_of = datetime.fromisoformat(pd.read_json(world / "manifest.json", typ="series")["as_of"])
     return validate_tables({"people": people, "events": events}, load_suites(SUITES_DIR), as_of=as_of)
 
@@ -91,9 +82,7 @@ def test_a_world_with_30_percent_broken_emails_stops_at_the_gate(tmp_path):
         seed=3,
         config=WorldConfig(workers=1, dirty=DirtyRatesConfig(malformed_email=0.3)),
     )
-    people = normalize_people(
-        {name: pd.read_parquet(tmp_path / f"{rel}.parquet") for rel, name in PEOPLE_OBJECTS.items()}
-    ).accepted
+    people = normalize_people(read_world_objects(tmp_path, PEOPLE_FILES)).accepted
     as_of = datetime.fromisoformat(pd.read_json(tmp_path / "manifest.json", typ="series")["as_of"])
     v = validate_tables({"people": people}, load_suites(SUITES_DIR), as_of=as_of)
     with pytest.raises(QualityGateError) as err:

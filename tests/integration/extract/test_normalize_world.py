@@ -13,18 +13,7 @@ from mqlsync.generate import generate_world
 from mqlsync.schemas import EVENTS, PEOPLE, check_frame
 from mqlsync.score.taxonomy import load_taxonomy
 from mqlsync.settings import PROJECT_ROOT
-
-PEOPLE_OBJECTS = {"salesforce/Lead": "Lead", "salesforce/Contact": "Contact", "hubspot/contacts": "contacts"}
-EVENT_OBJECTS = {
-    "salesforce/CampaignMember": "CampaignMember",
-    "salesforce/Campaign": "Campaign",
-    "hubspot/form_submissions": "form_submissions",
-    "hubspot/web_events": "web_events",
-    "salesforce/Task": "Task",
-    "hubspot/engagements_emails": "emails",
-    "hubspot/engagements_calls": "calls",
-    "hubspot/engagements_meetings": "meetings",
-}
+from tests.fixtures.world import EVENT_FILES, PEOPLE_FILES, TOUCH_FILES, read_world_objects
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +23,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _raw(world: Path, names: dict[str, str]) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_parquet(world / f"{rel}.parquet") for rel, name in names.items()}
-
-
 @pytest.fixture(scope="module")
 def people(world: Path):
-    return normalize_people(_raw(world, PEOPLE_OBJECTS))
+    return normalize_people(read_world_objects(world, PEOPLE_FILES))
 
 
 def test_every_crm_person_record_is_accepted_or_quarantined(world, people):
@@ -91,7 +76,7 @@ def test_invalid_countries_are_noted_not_dropped(world, people):
 
 
 def test_events_of_a_world_conform_and_carry_known_people(world, people):
-    raw = _raw(world, EVENT_OBJECTS)
+    raw = read_world_objects(world, {**EVENT_FILES, **TOUCH_FILES})
     kinds = load_taxonomy(PROJECT_ROOT / "include/models/content_taxonomy.yaml")["kind"]
     events = normalize_events(raw, asset_kinds=kinds)
     check_frame(events.accepted, EVENTS)
